@@ -1,0 +1,22 @@
+//! The OAuth protocol as plain values: no I/O, no web-sys, no clock, no randomness.
+//!
+//! Every function here takes what it needs (the time, random bytes, a response body) as
+//! parameters, so `cargo test` on the host covers all of it. The browser adapters in
+//! `crate::web` and the async flows in `crate::client` only move bytes in and out.
+
+pub mod authorize;
+pub mod callback;
+pub mod config;
+pub mod discovery;
+pub mod encoding;
+pub mod error;
+pub mod json;
+pub mod jwt;
+pub mod pkce;
+pub mod secret;
+pub mod token;
+pub mod transaction;
+pub mod url;
+
+pub use error::AuthError;
+pub use secret::Secret;

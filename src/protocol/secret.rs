@@ -1,0 +1,17 @@
+//! A string that must never be printed: tokens, codes, verifiers, client secrets.
+
+/// Holds a secret value. `Debug` prints `Secret(***)`; read it with [`Secret::expose`].
+/// No `Display`, so a secret can't slip into a message through `{}`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a value.
+    pub fn new(value: impl Into<String>) -> Self { Secret(value.into()) }
+    /// The value, for the one place that must send or store it.
+    pub fn expose(&self) -> &str { &self.0 }
+}
+
+impl core::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result { f.write_str("Secret(***)") }
+}
