@@ -1,0 +1,450 @@
+//! The async flows around the pure protocol: sign-in, callback, token reads, refresh and
+//! sign-out. Decisions are made in `crate::protocol`; this module sequences I/O around them.
+//!
+//! Clients with the same [`Config::client_key`] share one [`Shared`] per page (discovered
+//! metadata, the in-flight refresh), whether they are `AuthClient` instances or free functions.
+
+use crate::protocol::authorize::{self, AuthorizeParams};
+use crate::protocol::callback::{self, IssuerCheck};
+use crate::protocol::config::{Config, GrantType, StorageKind};
+use crate::protocol::discovery::{self, Metadata};
+use crate::protocol::error::{self, codes};
+use crate::protocol::jwt::{self, IdTokenCheck};
+use crate::protocol::pkce::{self, Verifier};
+use crate::protocol::token::{self, Grant, HttpRequest, TokenSet};
+use crate::protocol::transaction::Transaction;
+use crate::protocol::{url, AuthError};
+use crate::web::fetch::{self, HttpResponse};
+use crate::web::storage::Store;
+use crate::web::{clock, location, locks, random};
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::future::poll_fn;
+use std::rc::Rc;
+use std::task::{Poll, Waker};
+
+/// Prefix of every key the library writes to Web Storage (API.md).
+const TOKENS_PREFIX: &str = "wasm-oauth:tokens:";
+const TRANSACTION_PREFIX: &str = "wasm-oauth:tx:";
+const REFRESH_LOCK_PREFIX: &str = "wasm-oauth:refresh:";
+/// Tolerated clock difference with the issuer for ID token `exp`/`iat` (as oidc-client-ts).
+const CLOCK_SKEW_SECS: u64 = 300;
+
+/// One pending token renewal that every caller in the page awaits.
+#[derive(Default)]
+struct Inflight {
+    result: RefCell<Option<Result<TokenSet, AuthError>>>,
+    waiters: RefCell<Vec<Waker>>,
+}
+
+impl Inflight {
+    fn finish(&self, result: Result<TokenSet, AuthError>) {
+        *self.result.borrow_mut() = Some(result);
+        for waker in self.waiters.take() {
+            waker.wake();
+        }
+    }
+
+    async fn wait(self: Rc<Self>) -> Result<TokenSet, AuthError> {
+        poll_fn(move |cx| {
+            if let Some(result) = self.result.borrow().as_ref() {
+                return Poll::Ready(result.clone());
+            }
+            self.waiters.borrow_mut().push(cx.waker().clone());
+            Poll::Pending
+        })
+        .await
+    }
+}
+
+/// State shared by every client with the same key in this page.
+#[derive(Default)]
+struct Shared {
+    metadata: RefCell<Option<Rc<Metadata>>>,
+    inflight: RefCell<Option<Rc<Inflight>>>,
+}
+
+thread_local! {
+    static REGISTRY: RefCell<BTreeMap<String, Rc<Shared>>> = const { RefCell::new(BTreeMap::new()) };
+}
+
+/// Which endpoint a flow needs.
+#[derive(Clone, Copy)]
+enum Endpoint {
+    Authorization,
+    Token,
+    Revocation,
+    EndSession,
+}
+
+/// What one sign-in asks for beyond the config (API.md `SignInOptions`).
+#[derive(Default)]
+pub struct SignIn {
+    /// `appState` as JSON text.
+    pub app_state: Option<String>,
+    pub scope: Option<String>,
+    pub extra_params: Vec<(String, String)>,
+}
+
+/// What `signOut` does beyond forgetting local tokens (API.md `SignOutOptions`).
+#[derive(Default)]
+pub struct SignOut {
+    pub revoke: bool,
+    pub end_session: bool,
+    pub post_logout_redirect_uri: Option<String>,
+}
+
+/// A configured client bound to its shared per-page state.
+pub struct Client {
+    pub config: Config,
+    key: String,
+    shared: Rc<Shared>,
+}
+
+impl Client {
+    pub fn new(config: Config) -> Client {
+        let key = config.client_key();
+        let shared = REGISTRY.with(|r| r.borrow_mut().entry(key.clone()).or_default().clone());
+        Client { config, key, shared }
+    }
+
+    fn store(&self) -> Store {
+        Store::open(self.config.storage)
+    }
+
+    fn tokens_key(&self) -> String {
+        [TOKENS_PREFIX, &self.key].concat()
+    }
+
+    /// The stored tokens; corrupted or foreign data counts as none.
+    pub fn tokens(&self) -> Option<TokenSet> {
+        self.store().get(&self.tokens_key()).and_then(|text| TokenSet::decode(&text))
+    }
+
+    fn save(&self, tokens: &TokenSet) {
+        self.store().set(&self.tokens_key(), &tokens.encode());
+    }
+
+    fn clear(&self) {
+        self.store().remove(&self.tokens_key());
+    }
+
+    /// True while tokens are stored and the access token is valid or a refresh token is there.
+    pub fn is_authenticated(&self) -> bool {
+        self.tokens().is_some_and(|t| t.refresh_token.is_some() || t.is_fresh(clock::now(), 0))
+    }
+
+    /// ID token claims as JSON text, when there is a decodable ID token.
+    pub fn user_claims(&self) -> Option<String> {
+        let id_token = self.tokens()?.id_token?;
+        Some(jwt::decode_claims(id_token.expose())?.to_json())
+    }
+
+    async fn send(&self, request: &HttpRequest) -> Result<HttpResponse, AuthError> {
+        fetch::send(request, self.config.request_timeout_ms, false).await
+    }
+
+    /// Discovered metadata, fetched once per page and issuer.
+    async fn metadata(&self) -> Result<Rc<Metadata>, AuthError> {
+        if let Some(m) = self.shared.metadata.borrow().clone() {
+            return Ok(m);
+        }
+        let Some(issuer) = self.config.issuer.as_deref() else {
+            return Err(AuthError::config("an endpoint is missing and there is no issuer to discover it from"));
+        };
+        let mut last = AuthError::response("the issuer publishes no metadata");
+        for location in discovery::discovery_urls(issuer) {
+            let request = HttpRequest {
+                method: "GET",
+                url: location,
+                headers: vec![("Accept".into(), "application/json".into())],
+                body: None,
+            };
+            let response = self.send(&request).await?;
+            if !(200..300).contains(&response.status) {
+                last = error::from_error_response(response.status, &response.body);
+                continue;
+            }
+            let metadata = Rc::new(discovery::parse_metadata(&response.body, issuer)?);
+            *self.shared.metadata.borrow_mut() = Some(metadata.clone());
+            return Ok(metadata);
+        }
+        Err(last)
+    }
+
+    /// An endpoint: configured, else discovered.
+    async fn endpoint(&self, which: Endpoint) -> Result<String, AuthError> {
+        let c = &self.config;
+        let configured = match which {
+            Endpoint::Authorization => &c.authorization_endpoint,
+            Endpoint::Token => &c.token_endpoint,
+            Endpoint::Revocation => &c.revocation_endpoint,
+            Endpoint::EndSession => &c.end_session_endpoint,
+        };
+        if let Some(e) = configured {
+            return Ok(e.clone());
+        }
+        let m = self.metadata().await?;
+        let (found, missing) = match which {
+            Endpoint::Authorization => (&m.authorization_endpoint, "the issuer's metadata has no authorization_endpoint"),
+            Endpoint::Token => (&m.token_endpoint, "the issuer's metadata has no token_endpoint"),
+            Endpoint::Revocation => (&m.revocation_endpoint, "the issuer's metadata has no revocation_endpoint"),
+            Endpoint::EndSession => (&m.end_session_endpoint, "the issuer's metadata has no end_session_endpoint"),
+        };
+        found.clone().ok_or_else(|| AuthError::config(missing))
+    }
+
+    fn require_code_flow(&self) -> Result<(), AuthError> {
+        match self.config.grant_type {
+            GrantType::AuthorizationCode => Ok(()),
+            GrantType::ClientCredentials => Err(AuthError::config("signIn and handleCallback need grantType authorization_code")),
+        }
+    }
+
+    /// Stores a fresh transaction and returns the authorize URL.
+    pub async fn create_sign_in_url(&self, options: SignIn) -> Result<String, AuthError> {
+        self.require_code_flow()?;
+        authorize::check_extra_params(&options.extra_params)?;
+        let redirect_uri = self.config.redirect_uri.clone().ok_or_else(|| AuthError::config("redirectUri is required"))?;
+        let endpoint = self.endpoint(Endpoint::Authorization).await?;
+        let scope = options.scope.or_else(|| self.config.scope.clone()).unwrap_or_default();
+        let verifier = Verifier::from_random(&random::bytes32()?);
+        let state = pkce::random_token(&random::bytes32()?);
+        let nonce = if authorize::scope_has_openid(&scope) { Some(pkce::random_token(&random::bytes32()?)) } else { None };
+        let now = clock::now();
+        let url = authorize::authorize_url(
+            &self.config,
+            &endpoint,
+            &redirect_uri,
+            &AuthorizeParams {
+                state: &state,
+                nonce: nonce.as_deref(),
+                code_challenge: &verifier.challenge(),
+                scope: &scope,
+                extra_params: &options.extra_params,
+            },
+        );
+        let transaction = Transaction {
+            client_key: self.key.clone(),
+            state,
+            verifier: verifier.secret().clone(),
+            nonce,
+            redirect_uri,
+            app_state: options.app_state,
+            created_at: now,
+        };
+        let store = Store::transactions();
+        sweep_expired_transactions(&store, now);
+        store.set(&[TRANSACTION_PREFIX, &transaction.state].concat(), &transaction.encode());
+        Ok(url)
+    }
+
+    /// Completes a sign-in from its callback URL (default: the address bar, which is then
+    /// cleaned of the response parameters whatever the outcome). Returns the tokens and the
+    /// `appState` JSON text.
+    pub async fn handle_callback(&self, url: Option<String>) -> Result<(TokenSet, Option<String>), AuthError> {
+        self.require_code_flow()?;
+        let from_location = url.is_none();
+        let href = match url.or_else(location::href) {
+            Some(href) => href,
+            None => return Err(AuthError::config("handleCallback needs a URL where there is no window.location")),
+        };
+        // Strip before any await: a reload must not offer the same code again.
+        if from_location {
+            location::replace(&url::strip_callback_params(&href));
+        }
+        let params = callback::parse_callback(&href)?;
+        let store = Store::transactions();
+        let transaction = params.state.as_deref().and_then(|state| {
+            let key = [TRANSACTION_PREFIX, state].concat();
+            store.get(&key).and_then(|text| Transaction::decode(&text)).filter(|t| t.client_key == self.key).map(|t| (key, t))
+        });
+        // Only a callback that belongs to a pending sign-in may cause requests (discovery).
+        if transaction.is_some() && self.config.token_endpoint.is_none() {
+            self.metadata().await?;
+        }
+        let iss_required = self.shared.metadata.borrow().as_ref().is_some_and(|m| m.iss_parameter_supported);
+        if let Some((key, _)) = &transaction {
+            store.remove(key); // used at most once, whatever follows
+        }
+        let transaction = transaction.map(|(_, t)| t);
+        let now = clock::now();
+        let issuer = IssuerCheck { issuer: self.config.issuer.as_deref(), iss_required };
+        let code = callback::check_callback(&params, transaction.as_ref(), &self.key, now, issuer)?;
+        let Some(transaction) = transaction else {
+            return Err(AuthError::new(codes::STATE_MISMATCH, "the callback's state matches no pending sign-in"));
+        };
+        let endpoint = self.endpoint(Endpoint::Token).await?;
+        let grant = Grant::AuthorizationCode { code, verifier: &transaction.verifier, redirect_uri: &transaction.redirect_uri };
+        let response = self.send(&token::token_request(&self.config, &endpoint, grant)).await?;
+        let tokens = token::parse_token_response(response.status, &response.body, clock::now())?;
+        if let Some(id_token) = &tokens.id_token {
+            self.check_id_token(id_token.expose(), transaction.nonce.as_deref(), None)?;
+        }
+        self.save(&tokens);
+        Ok((tokens, transaction.app_state))
+    }
+
+    fn check_id_token(&self, id_token: &str, nonce: Option<&str>, previous: Option<&crate::protocol::json::Value>) -> Result<(), AuthError> {
+        let check = IdTokenCheck {
+            issuer: self.config.issuer.as_deref(),
+            client_id: &self.config.client_id,
+            nonce,
+            now: clock::now(),
+            leeway: CLOCK_SKEW_SECS,
+            previous,
+        };
+        jwt::check_id_token(id_token, &check).map(|_| ())
+    }
+
+    /// A valid access token: the stored one while it has more than `min_validity` (default:
+    /// the configured leeway) seconds left, else one renewal shared by every waiting caller.
+    pub async fn get_token(&self, min_validity: Option<u64>) -> Result<String, AuthError> {
+        let leeway = min_validity.unwrap_or(self.config.expiry_leeway);
+        let stored = self.tokens();
+        if let Some(t) = &stored {
+            if t.is_fresh(clock::now(), leeway) {
+                return Ok(t.access_token.expose().to_owned());
+            }
+        }
+        if self.config.grant_type == GrantType::AuthorizationCode && stored.is_none() {
+            return Err(AuthError::new(codes::LOGIN_REQUIRED, "no tokens are stored: sign in first"));
+        }
+        match self.renew(false, leeway).await {
+            Ok(t) => Ok(t.access_token.expose().to_owned()),
+            Err(e) if e.is_definitive() => Err(e.into_login_required()),
+            Err(e) if e.code == codes::LOGIN_REQUIRED => Err(e),
+            // A transient failure: a token that is still valid (only inside the leeway) serves.
+            Err(e) => match self.tokens() {
+                Some(t) if t.is_fresh(clock::now(), 0) => Ok(t.access_token.expose().to_owned()),
+                _ => Err(e),
+            },
+        }
+    }
+
+    /// A new token from the server (refresh token, or client credentials).
+    pub async fn refresh(&self) -> Result<TokenSet, AuthError> {
+        self.renew(true, 0).await
+    }
+
+    /// Joins the renewal in flight for this client, or leads one. With `storage: "local"`
+    /// the leader also holds a Web Lock, so only one tab spends the refresh token.
+    async fn renew(&self, force: bool, leeway: u64) -> Result<TokenSet, AuthError> {
+        let joined = self.shared.inflight.borrow().clone();
+        if let Some(flight) = joined {
+            return flight.wait().await;
+        }
+        let flight = Rc::new(Inflight::default());
+        *self.shared.inflight.borrow_mut() = Some(flight.clone());
+        let result = if self.config.storage == StorageKind::Local {
+            locks::with_lock(&[REFRESH_LOCK_PREFIX, &self.key].concat(), self.renew_now(force, leeway)).await
+        } else {
+            self.renew_now(force, leeway).await
+        };
+        *self.shared.inflight.borrow_mut() = None;
+        flight.finish(result.clone());
+        result
+    }
+
+    async fn renew_now(&self, force: bool, leeway: u64) -> Result<TokenSet, AuthError> {
+        // Re-read: another caller or tab may have renewed while this one waited.
+        let current = self.tokens();
+        if !force {
+            if let Some(t) = &current {
+                if t.is_fresh(clock::now(), leeway) {
+                    return Ok(t.clone());
+                }
+            }
+        }
+        let grant = match self.config.grant_type {
+            GrantType::ClientCredentials => Grant::ClientCredentials,
+            GrantType::AuthorizationCode => match current.as_ref().and_then(|t| t.refresh_token.as_ref()) {
+                Some(refresh_token) => Grant::RefreshToken { refresh_token },
+                None => return Err(AuthError::new(codes::LOGIN_REQUIRED, "the access token expired and there is no refresh token")),
+            },
+        };
+        let endpoint = self.endpoint(Endpoint::Token).await?;
+        let response = self.send(&token::token_request(&self.config, &endpoint, grant)).await?;
+        let fresh = match token::parse_token_response(response.status, &response.body, clock::now()) {
+            Ok(fresh) => fresh,
+            Err(e) => {
+                if e.is_definitive() {
+                    self.clear();
+                }
+                return Err(e);
+            }
+        };
+        let fresh = match &current {
+            Some(old) if self.config.grant_type == GrantType::AuthorizationCode => {
+                let previous_claims = old.id_token.as_ref().and_then(|t| jwt::decode_claims(t.expose()));
+                if let Some(id_token) = &fresh.id_token {
+                    if Some(id_token) != old.id_token.as_ref() {
+                        self.check_id_token(id_token.expose(), None, previous_claims.as_ref())?;
+                    }
+                }
+                fresh.carry_over(old)
+            }
+            _ => fresh,
+        };
+        self.save(&fresh);
+        Ok(fresh)
+    }
+
+    /// Forgets the local tokens; then, as asked, revokes (RFC 7009) and ends the provider
+    /// session (RP-initiated logout, navigating away).
+    pub async fn sign_out(&self, options: SignOut) -> Result<(), AuthError> {
+        let tokens = self.tokens();
+        self.clear();
+        if options.revoke {
+            if let Some(t) = &tokens {
+                let (token, hint) = match &t.refresh_token {
+                    Some(rt) => (rt, "refresh_token"),
+                    None => (&t.access_token, "access_token"),
+                };
+                let endpoint = self.endpoint(Endpoint::Revocation).await?;
+                let response = self.send(&token::revocation_request(&self.config, &endpoint, token, hint)).await?;
+                if !(200..300).contains(&response.status) {
+                    return Err(error::from_error_response(response.status, &response.body));
+                }
+            }
+        }
+        if options.end_session {
+            let endpoint = self.endpoint(Endpoint::EndSession).await?;
+            let state = pkce::random_token(&random::bytes32()?);
+            let id_token = tokens.as_ref().and_then(|t| t.id_token.as_ref()).map(|t| t.expose());
+            let url = authorize::end_session_url(
+                &endpoint,
+                &self.config.client_id,
+                id_token,
+                options.post_logout_redirect_uri.as_deref(),
+                Some(&state),
+            );
+            navigate(&url)?;
+        }
+        Ok(())
+    }
+
+    /// `createSignInUrl`, then leave the page for it.
+    pub async fn sign_in(&self, options: SignIn) -> Result<(), AuthError> {
+        let url = self.create_sign_in_url(options).await?;
+        navigate(&url)
+    }
+}
+
+fn navigate(url: &str) -> Result<(), AuthError> {
+    if location::assign(url) {
+        Ok(())
+    } else {
+        Err(AuthError::config("navigation needs window.location: use createSignInUrl outside a page"))
+    }
+}
+
+/// Drops expired (and unreadable) transactions, so abandoned sign-ins don't pile up.
+fn sweep_expired_transactions(store: &Store, now: u64) {
+    for key in store.keys_with_prefix(TRANSACTION_PREFIX) {
+        let keep = store.get(&key).and_then(|text| Transaction::decode(&text)).is_some_and(|t| !t.is_expired(now));
+        if !keep {
+            store.remove(&key);
+        }
+    }
+}

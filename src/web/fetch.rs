@@ -1,0 +1,67 @@
+//! HTTP through the global `fetch`, with a timeout from `AbortSignal.timeout`.
+
+use crate::protocol::error::codes;
+use crate::protocol::token::HttpRequest;
+use crate::protocol::AuthError;
+use js_sys::{Promise, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AbortSignal, Headers, Request, RequestCredentials, RequestInit, Response};
+
+#[wasm_bindgen]
+extern "C" {
+    /// The global `fetch` (window, worker or Node), not `window.fetch`.
+    #[wasm_bindgen(js_name = fetch)]
+    fn fetch_with_request(request: &Request) -> Promise;
+}
+
+/// An answer: status, body text, and the headers the protocol reads.
+pub struct HttpResponse {
+    pub status: u16,
+    pub body: String,
+    /// RFC 9449 `DPoP-Nonce`, when sent.
+    pub dpop_nonce: Option<String>,
+}
+
+/// Sends `request`, reading the whole body within `timeout_ms`. Failures map to
+/// `timeout` or `network_error` (offline, DNS, CORS refusal, reset); HTTP statuses are answers,
+/// not failures.
+pub async fn send(request: &HttpRequest, timeout_ms: u32, include_credentials: bool) -> Result<HttpResponse, AuthError> {
+    let init = RequestInit::new();
+    init.set_method(request.method);
+    let headers = Headers::new().map_err(|_| network())?;
+    for (name, value) in &request.headers {
+        headers.set(name, value).map_err(|_| AuthError::config("a tokenRequestHeaders entry is not a valid HTTP header"))?;
+    }
+    init.set_headers(&headers);
+    if let Some(body) = &request.body {
+        init.set_body(&JsValue::from_str(body));
+    }
+    if include_credentials {
+        init.set_credentials(RequestCredentials::Include);
+    }
+    let signal = AbortSignal::timeout_with_u32(timeout_ms);
+    init.set_signal(Some(&signal));
+    let req = Request::new_with_str_and_init(&request.url, &init).map_err(|_| AuthError::config("an endpoint is not a valid URL"))?;
+
+    let response: Response = JsFuture::from(fetch_with_request(&req)).await.map_err(|e| failure(&e))?.unchecked_into();
+    let text = response.text().map_err(|e| failure(&e))?;
+    let body = JsFuture::from(text).await.map_err(|e| failure(&e))?.as_string().unwrap_or_default();
+    let dpop_nonce = response.headers().get("dpop-nonce").ok().flatten();
+    Ok(HttpResponse { status: response.status(), body, dpop_nonce })
+}
+
+fn network() -> AuthError {
+    AuthError::new(codes::NETWORK_ERROR, "the request failed (offline, DNS, CORS or connection reset)")
+}
+
+/// `AbortSignal.timeout` rejects with a DOMException named `TimeoutError`; anything else is
+/// the network's fault.
+fn failure(error: &JsValue) -> AuthError {
+    let name = Reflect::get(error, &JsValue::from_str("name")).ok().and_then(|n| n.as_string());
+    if name.as_deref() == Some("TimeoutError") {
+        AuthError::new(codes::TIMEOUT, "the request took longer than requestTimeout")
+    } else {
+        network()
+    }
+}

@@ -1,0 +1,12 @@
+//! Thin adapters over web platform APIs, one per capability, with no policy in them.
+//!
+//! Everything is reached through `globalThis`, not `window`, so the same module works in pages,
+//! workers and Node 20 (where Web Storage and Web Locks are missing and memory is used).
+
+pub mod clock;
+pub mod fetch;
+pub mod global;
+pub mod locks;
+pub mod location;
+pub mod random;
+pub mod storage;

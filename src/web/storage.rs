@@ -1,0 +1,87 @@
+//! Key-value storage: `sessionStorage`, `localStorage`, or an in-page memory map.
+//!
+//! Web Storage can be missing (Node, workers), blocked (sandboxed iframes, privacy modes) or
+//! full; every such case falls back to, or behaves like, memory and never throws.
+
+use super::global;
+use crate::protocol::config::StorageKind;
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+
+thread_local! {
+    /// One memory map per page, shared by every client, so that clients with the same key
+    /// share tokens also with `storage: "memory"`.
+    static MEMORY: RefCell<BTreeMap<String, String>> = const { RefCell::new(BTreeMap::new()) };
+}
+
+/// Where records live.
+#[derive(Clone)]
+pub enum Store {
+    Web(web_sys::Storage),
+    Memory,
+}
+
+impl Store {
+    /// The store for a kind; Web Storage that can't be reached or written becomes memory.
+    pub fn open(kind: StorageKind) -> Store {
+        let name = match kind {
+            StorageKind::Session => "sessionStorage",
+            StorageKind::Local => "localStorage",
+            StorageKind::Memory => return Store::Memory,
+        };
+        match global::get_as::<web_sys::Storage>(name) {
+            Some(storage) => Store::Web(storage),
+            None => Store::Memory,
+        }
+    }
+
+    /// The store sign-in transactions use: always sessionStorage, so they survive the redirect.
+    pub fn transactions() -> Store {
+        Store::open(StorageKind::Session)
+    }
+
+    pub fn get(&self, key: &str) -> Option<String> {
+        match self {
+            Store::Web(s) => s.get_item(key).ok().flatten(),
+            Store::Memory => MEMORY.with(|m| m.borrow().get(key).cloned()),
+        }
+    }
+
+    /// Writes a record. A full or blocked Web Storage reports `false`.
+    pub fn set(&self, key: &str, value: &str) -> bool {
+        match self {
+            Store::Web(s) => s.set_item(key, value).is_ok(),
+            Store::Memory => {
+                MEMORY.with(|m| m.borrow_mut().insert(key.to_owned(), value.to_owned()));
+                true
+            }
+        }
+    }
+
+    pub fn remove(&self, key: &str) {
+        match self {
+            Store::Web(s) => {
+                let _ = s.remove_item(key);
+            }
+            Store::Memory => {
+                MEMORY.with(|m| m.borrow_mut().remove(key));
+            }
+        }
+    }
+
+    /// Every key starting with `prefix` (bounded by the store's length).
+    pub fn keys_with_prefix(&self, prefix: &str) -> Vec<String> {
+        match self {
+            Store::Web(s) => {
+                let len = s.length().unwrap_or(0);
+                (0..len).filter_map(|i| s.key(i).ok().flatten()).filter(|k| k.starts_with(prefix)).collect()
+            }
+            Store::Memory => MEMORY.with(|m| m.borrow().keys().filter(|k| k.starts_with(prefix)).cloned().collect()),
+        }
+    }
+}
+
+/// True when `sessionStorage` can be reached here (not in Node, workers or blocked pages).
+pub fn has_web_storage() -> bool {
+    global::get("sessionStorage").is_some()
+}
