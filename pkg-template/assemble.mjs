@@ -1,0 +1,173 @@
+#!/usr/bin/env node
+// Assembles the publishable npm package from wasm-bindgen's outputs and pkg-template/.
+//
+//   node pkg-template/assemble.mjs <bindgen-dir> <out-dir>      e.g. target/bindgen pkg
+//
+// <bindgen-dir>/web      wasm-bindgen --target web                                   output
+// <bindgen-dir>/classic  wasm-bindgen --target no-modules --no-modules-global wasmOAuth output
+//
+// Writes into <out-dir> exactly the files listed below (and removes anything else there):
+//   wasm_oauth.js            web-target ES module glue          (browsers, bundlers: `await init()`)
+//   wasm_oauth.node.js       Node entry: initSync from disk, re-exports the glue
+//   wasm_oauth.classic.js    no-modules glue + footer setting `wasmOAuth.ready` (<script src>)
+//   wasm_oauth_bg.wasm       the module (one copy when both targets produced identical bytes,
+//                            else the classic one is shipped as wasm_oauth.classic_bg.wasm)
+//   wasm_oauth.d.ts          hand-written types (pkg-template/), replacing the generated ones
+//   wasm_oauth.classic.d.ts  types of the `wasmOAuth` global
+//   README.md, package.json  (version from Cargo.toml), LICENSE* files found in the repo root
+//
+// Node built-ins only; idempotent (files are rewritten only when their bytes change).
+import { Buffer } from "node:buffer";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
+
+const NAME = "wasm_oauth";
+const GLOBAL = "wasmOAuth";
+const templateDir = path.dirname(fileURLToPath(import.meta.url));
+const repoRoot = path.dirname(templateDir);
+
+function fail(message) {
+  console.error(`assemble: ${message}`);
+  process.exit(1);
+}
+
+const [bindgenArg, outArg, ...extra] = process.argv.slice(2);
+if (!bindgenArg || !outArg || extra.length) {
+  fail("usage: node pkg-template/assemble.mjs <bindgen-dir> <out-dir>");
+}
+const bindgenDir = path.resolve(bindgenArg);
+const outDir = path.resolve(outArg);
+if (outDir === repoRoot || outDir === templateDir || outDir === bindgenDir || outDir === path.parse(outDir).root) {
+  fail(`refusing to use ${outDir} as the output directory (its other files would be removed)`);
+}
+
+function read(file, what) {
+  try {
+    return fs.readFileSync(file);
+  } catch (error) {
+    fail(`cannot read ${path.relative(process.cwd(), file) || file}${what ? ` (${what})` : ""}: ${error.code ?? error.message}`);
+  }
+}
+const template = (name) => read(path.join(templateDir, name), "pkg-template");
+
+// ---- inputs ---------------------------------------------------------------------------------
+const webJs = read(path.join(bindgenDir, "web", `${NAME}.js`), "wasm-bindgen --target web").toString("utf8");
+const webWasm = read(path.join(bindgenDir, "web", `${NAME}_bg.wasm`), "wasm-bindgen --target web");
+const classicJs = read(path.join(bindgenDir, "classic", `${NAME}.js`), "wasm-bindgen --target no-modules").toString("utf8");
+const classicWasm = read(path.join(bindgenDir, "classic", `${NAME}_bg.wasm`), "wasm-bindgen --target no-modules");
+
+const WASM_MAGIC = Buffer.from([0x00, 0x61, 0x73, 0x6d]);
+for (const [label, bytes] of [["web", webWasm], ["classic", classicWasm]]) {
+  if (!bytes.subarray(0, 4).equals(WASM_MAGIC)) fail(`${label}/${NAME}_bg.wasm is not a WebAssembly module`);
+}
+if (!/export\s*\{\s*initSync\s*,\s*__wbg_init as default\s*\}/.test(webJs)) {
+  fail(`web/${NAME}.js does not look like wasm-bindgen --target web output (no \`export { initSync, __wbg_init as default }\`)`);
+}
+if (!new RegExp(`^\\s*let ${GLOBAL} = \\(function\\(exports\\)`, "m").test(classicJs)) {
+  fail(`classic/${NAME}.js does not define the global \`${GLOBAL}\` (expected --target no-modules --no-modules-global ${GLOBAL})`);
+}
+
+// ---- version from Cargo.toml ([package] version = "x.y.z") ----------------------------------
+function cargoVersion() {
+  const toml = read(path.join(repoRoot, "Cargo.toml")).toString("utf8");
+  let section = "";
+  for (const line of toml.split(/\r?\n/)) {
+    const header = line.match(/^\s*\[([^\]]+)\]\s*(#.*)?$/);
+    if (header) {
+      section = header[1].trim();
+      continue;
+    }
+    const version = section === "package" && line.match(/^\s*version\s*=\s*"([^"]+)"/);
+    if (version) return version[1];
+  }
+  fail("no version in the [package] section of Cargo.toml");
+}
+const version = cargoVersion();
+
+// ---- outputs --------------------------------------------------------------------------------
+const files = new Map(); // file name in outDir -> Buffer
+const put = (name, content) => files.set(name, Buffer.isBuffer(content) ? content : Buffer.from(content, "utf8"));
+
+put(`${NAME}.js`, webJs);
+put(`${NAME}_bg.wasm`, webWasm);
+const oneWasm = webWasm.equals(classicWasm);
+const classicWasmName = oneWasm ? `${NAME}_bg.wasm` : `${NAME}.classic_bg.wasm`;
+if (!oneWasm) put(classicWasmName, classicWasm);
+
+const footer = template("classic-footer.js").toString("utf8");
+if (!footer.includes("__WASM_FILE__")) fail("classic-footer.js lost its __WASM_FILE__ placeholder");
+put(`${NAME}.classic.js`, `${classicJs.replace(/\s*$/, "\n")}${footer.replace("__WASM_FILE__", JSON.stringify(classicWasmName))}`);
+put(`${NAME}.node.js`, template(`${NAME}.node.js`));
+put(`${NAME}.d.ts`, template(`${NAME}.d.ts`));
+put(`${NAME}.classic.d.ts`, template(`${NAME}.classic.d.ts`));
+put("README.md", template("README.md"));
+
+const licenses = fs.readdirSync(repoRoot).filter((name) => /^(LICEN[CS]E|COPYING)([-.].*)?$/i.test(name)).sort();
+for (const name of licenses) put(name, read(path.join(repoRoot, name)));
+
+const manifest = JSON.parse(template("package.json").toString("utf8"));
+manifest.version = version;
+manifest.files = [...new Set([...manifest.files, ...(oneWasm ? [] : [classicWasmName]), ...licenses])];
+for (const name of manifest.files) {
+  if (!files.has(name)) fail(`package.json "files" lists ${name}, which the assembler does not produce`);
+}
+put("package.json", `${JSON.stringify(manifest, null, 2)}\n`);
+
+// ---- do the hand-written types cover what the glue exports? ---------------------------------
+function runtimeExports(js) {
+  const names = new Set();
+  for (const m of js.matchAll(/^export (?:async )?(?:function\*?|class|const|let|var) ([A-Za-z_$][\w$]*)/gm)) names.add(m[1]);
+  for (const m of js.matchAll(/^export \{([^}]*)\}/gm)) {
+    for (const part of m[1].split(",")) {
+      const name = part.trim().split(/\s+as\s+/).pop();
+      if (name) names.add(name);
+    }
+  }
+  return names;
+}
+function declaredExports(dts) {
+  const names = new Set();
+  for (const m of dts.matchAll(/^export (?:declare )?(?:abstract )?(?:function|class|const|let|var) ([A-Za-z_$][\w$]*)/gm)) names.add(m[1]);
+  if (/^export default /m.test(dts)) names.add("default");
+  return names;
+}
+const declared = declaredExports(files.get(`${NAME}.d.ts`).toString("utf8"));
+const exported = runtimeExports(webJs);
+const missing = [...declared].filter((name) => !exported.has(name));
+if (missing.length) {
+  fail(`pkg-template/${NAME}.d.ts declares what the glue does not export: ${missing.join(", ")}`);
+}
+const undeclared = [...exported].filter((name) => !declared.has(name));
+if (undeclared.length) {
+  console.warn(`assemble: warning: exported by the glue but not declared in pkg-template/${NAME}.d.ts: ${undeclared.join(", ")}`);
+}
+
+// ---- write, then remove stale files ---------------------------------------------------------
+fs.mkdirSync(outDir, { recursive: true });
+let written = 0;
+for (const [name, content] of files) {
+  const target = path.join(outDir, name);
+  let same = false;
+  try {
+    same = fs.readFileSync(target).equals(content);
+  } catch {
+    // missing: write it
+  }
+  if (!same) {
+    fs.writeFileSync(target, content);
+    written += 1;
+  }
+}
+const stale = fs.readdirSync(outDir).filter((name) => !files.has(name));
+for (const name of stale) fs.rmSync(path.join(outDir, name), { recursive: true, force: true });
+
+// ---- summary --------------------------------------------------------------------------------
+const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
+const rel = path.relative(process.cwd(), outDir) || ".";
+console.log(`assemble: ${manifest.name}@${version} in ${rel}/ (${written} written, ${stale.length} stale removed${oneWasm ? "" : ", separate classic wasm"})`);
+for (const name of [`${NAME}_bg.wasm`, `${NAME}.js`, `${NAME}.classic.js`]) {
+  const bytes = files.get(name);
+  console.log(`  ${name.padEnd(24)} ${kib(bytes.length).padStart(10)} raw ${kib(gzipSync(bytes, { level: 9 }).length).padStart(10)} gzip`);
+}
