@@ -1,5 +1,13 @@
 //! Just enough URL handling for endpoints and callbacks: splitting, the https rule, appending
 //! a query. Deliberately not the `url` crate (about 76 KiB of wasm).
+//!
+//! The splitting is strict where a browser is lenient: a backslash or `@` in the authority,
+//! percent-encoding or a trailing dot in a host, or a short IPv4 form (`127.1`) are not
+//! normalised; such a URL is either refused or not taken for a loopback host. A host that is
+//! not recognised as loopback only means `http:` is refused, so the strictness fails safe.
+
+use crate::protocol::encoding;
+use crate::protocol::AuthError;
 
 /// The parts of an absolute URL that the protocol looks at.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -19,22 +27,409 @@ pub struct Parts<'a> {
 
 /// Splits an absolute `scheme://authority/path?query#fragment` URL. `None` when there is no
 /// scheme, no `//`, an empty host, userinfo (`user@`), whitespace or control characters.
-pub fn split(url: &str) -> Option<Parts<'_>> { todo!() }
+///
+/// Also `None` for a backslash in the authority (browsers read it as `/`), a port that is not
+/// 1 to 5 digits, and a bracketed host that is not followed by the end of the authority or `:`.
+pub fn split(url: &str) -> Option<Parts<'_>> {
+    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return None;
+    }
+    let (scheme, rest) = url.split_once("://")?;
+    let mut scheme_chars = scheme.bytes();
+    if !scheme_chars.next()?.is_ascii_alphabetic()
+        || !scheme_chars.all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
+    {
+        return None;
+    }
+    let (before_fragment, fragment) = match rest.split_once('#') {
+        Some((a, f)) => (a, Some(f)),
+        None => (rest, None),
+    };
+    let (before_query, query) = match before_fragment.split_once('?') {
+        Some((a, q)) => (a, Some(q)),
+        None => (before_fragment, None),
+    };
+    let (authority, path) = match before_query.find('/') {
+        Some(i) => (before_query.get(..i)?, before_query.get(i..)?),
+        None => (before_query, ""),
+    };
+    if authority.contains(['@', '\\']) {
+        return None;
+    }
+    let (host, port) = if authority.starts_with('[') {
+        let end = authority.find(']')?;
+        let host = authority.get(..=end)?;
+        let after = authority.get(end + 1..)?;
+        if host.len() < 3 || host.get(1..end)?.contains(['[', ']']) {
+            return None;
+        }
+        match after {
+            "" => (host, None),
+            _ => (host, Some(after.strip_prefix(':')?)),
+        }
+    } else {
+        match authority.split_once(':') {
+            Some((h, p)) => (h, Some(p)),
+            None => (authority, None),
+        }
+    };
+    if host.is_empty() || (host.contains(['[', ']']) && !host.starts_with('[')) {
+        return None;
+    }
+    if let Some(p) = port {
+        if p.is_empty() || p.len() > 5 || !p.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+    }
+    Some(Parts { scheme, host, port, path, query, fragment })
+}
+
+/// One decimal IPv4 octet, written the strict way (no leading zero, which browsers read as
+/// octal, no sign).
+fn octet(s: &str) -> Option<u8> {
+    if s.is_empty() || s.len() > 3 || !s.bytes().all(|b| b.is_ascii_digit()) || (s.len() > 1 && s.starts_with('0')) {
+        return None;
+    }
+    let mut v: u16 = 0;
+    for b in s.bytes() {
+        v = v * 10 + (b - b'0') as u16;
+    }
+    u8::try_from(v).ok()
+}
 
 /// True for `localhost`, `127.0.0.0/8` and `[::1]` (case-insensitive).
-pub fn is_loopback_host(host: &str) -> bool { todo!() }
+///
+/// `127.0.0.0/8` means exactly four strict decimal octets, the first `127`
+/// (`127.0.0.1.nip.io`, `127.1` and `0177.0.0.1` are not loopback here).
+pub fn is_loopback_host(host: &str) -> bool {
+    if host.eq_ignore_ascii_case("localhost") || host == "[::1]" {
+        return true;
+    }
+    let mut parts = host.split('.');
+    let mut count = 0;
+    let mut first = None;
+    for p in parts.by_ref() {
+        let Some(o) = octet(p) else { return false };
+        if count == 0 {
+            first = Some(o);
+        }
+        count += 1;
+        if count > 4 {
+            return false;
+        }
+    }
+    count == 4 && first == Some(127)
+}
+
+/// Why a URL is not acceptable as an endpoint.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EndpointProblem {
+    /// Not an absolute URL, or it has a fragment.
+    Malformed,
+    /// Neither `https:` nor `http:` on a loopback host.
+    Insecure,
+}
+
+/// The rule of [`check_endpoint`], with the reason, so a caller can name the key at fault.
+pub fn endpoint_problem(url: &str) -> Option<EndpointProblem> {
+    let Some(parts) = split(url) else { return Some(EndpointProblem::Malformed) };
+    if parts.fragment.is_some() {
+        return Some(EndpointProblem::Malformed);
+    }
+    if parts.scheme.eq_ignore_ascii_case("https") {
+        return None;
+    }
+    if parts.scheme.eq_ignore_ascii_case("http") && is_loopback_host(parts.host) {
+        return None;
+    }
+    Some(EndpointProblem::Insecure)
+}
 
 /// Accepts an endpoint or issuer: absolute, `https:`, or `http:` on a loopback host, and no
 /// fragment. Otherwise `invalid_config`.
-pub fn check_endpoint(url: &str) -> Result<(), crate::protocol::AuthError> { todo!() }
+pub fn check_endpoint(url: &str) -> Result<(), crate::protocol::AuthError> {
+    match endpoint_problem(url) {
+        None => Ok(()),
+        Some(EndpointProblem::Malformed) => Err(AuthError::config("an endpoint is not an absolute URL without a fragment")),
+        Some(EndpointProblem::Insecure) => Err(AuthError::config("an endpoint must use https (or http on a loopback host)")),
+    }
+}
 
 /// `url` with `pairs` appended to its query (`?` or `&`), each form-encoded, before any fragment.
-pub fn with_query(url: &str, pairs: &[(&str, &str)]) -> String { todo!() }
+pub fn with_query(url: &str, pairs: &[(&str, &str)]) -> String {
+    if pairs.is_empty() {
+        return String::from(url);
+    }
+    let (base, fragment) = match url.split_once('#') {
+        Some((b, f)) => (b, Some(f)),
+        None => (url, None),
+    };
+    let mut out = String::with_capacity(url.len() + 64 * pairs.len());
+    out.push_str(base);
+    if !base.contains('?') {
+        out.push('?');
+    } else if !base.ends_with(['?', '&']) {
+        out.push('&');
+    }
+    out.push_str(&encoding::form_body(pairs));
+    if let Some(f) = fragment {
+        out.push('#');
+        out.push_str(f);
+    }
+    out
+}
+
+/// The parameters a callback URL carries and [`strip_callback_params`] removes.
+pub const CALLBACK_PARAMS: [&str; 6] = ["code", "state", "iss", "error", "error_description", "session_state"];
+
+/// The query-like part of a fragment: after a `?` when there is one (`#/route?code=..`, as
+/// hash routers write it), else all of it.
+pub(crate) fn split_fragment(fragment: &str) -> (&str, &str) {
+    match fragment.find('?') {
+        Some(i) => (fragment.get(..=i).unwrap_or(""), fragment.get(i + 1..).unwrap_or("")),
+        None => ("", fragment),
+    }
+}
+
+/// Appends the `&`-separated segments of `params` whose decoded name is not a callback
+/// parameter.
+fn push_without_callback_params(out: &mut String, params: &str) {
+    let mut first = true;
+    for segment in params.split('&') {
+        if segment.is_empty() {
+            continue;
+        }
+        let raw_name = segment.split_once('=').map_or(segment, |(k, _)| k);
+        let name = encoding::form_decode(raw_name);
+        let name = name.as_deref().unwrap_or(raw_name);
+        if CALLBACK_PARAMS.contains(&name) {
+            continue;
+        }
+        if !first {
+            out.push('&');
+        }
+        first = false;
+        out.push_str(segment);
+    }
+}
 
 /// `url` without the callback parameters (`code`, `state`, `iss`, `error`, `error_description`,
 /// also `session_state`) in its query and fragment; a query or fragment left empty is dropped.
 /// For `history.replaceState` after a callback.
-pub fn strip_callback_params(url: &str) -> String { todo!() }
+///
+/// Other parameters are kept byte for byte, in order. In a fragment with a `?` (hash routers:
+/// `#/callback?code=..`) only the part after the `?` is treated as parameters.
+pub fn strip_callback_params(url: &str) -> String {
+    let (before_fragment, fragment) = match url.split_once('#') {
+        Some((b, f)) => (b, Some(f)),
+        None => (url, None),
+    };
+    let (base, query) = match before_fragment.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (before_fragment, None),
+    };
+    let mut out = String::with_capacity(url.len());
+    out.push_str(base);
+    if let Some(q) = query {
+        let mut kept = String::new();
+        push_without_callback_params(&mut kept, q);
+        if !kept.is_empty() {
+            out.push('?');
+            out.push_str(&kept);
+        }
+    }
+    if let Some(f) = fragment {
+        let (route, params) = split_fragment(f);
+        let mut kept = String::new();
+        push_without_callback_params(&mut kept, params);
+        let route = if kept.is_empty() { route.strip_suffix('?').unwrap_or(route) } else { route };
+        if !route.is_empty() || !kept.is_empty() {
+            out.push('#');
+            out.push_str(route);
+            out.push_str(&kept);
+        }
+    }
+    out
+}
 
 /// The origin (`scheme://host[:port]`) of an absolute URL.
-pub fn origin(url: &str) -> Option<String> { todo!() }
+///
+/// Scheme and host are lower-cased and the default port (80 for http, 443 for https) is left
+/// out, as a browser's `location.origin` does.
+pub fn origin(url: &str) -> Option<String> {
+    let p = split(url)?;
+    let mut out = String::with_capacity(url.len());
+    out.push_str(&p.scheme.to_ascii_lowercase());
+    out.push_str("://");
+    out.push_str(&p.host.to_ascii_lowercase());
+    if let Some(port) = p.port {
+        let default = (p.scheme.eq_ignore_ascii_case("http") && port == "80")
+            || (p.scheme.eq_ignore_ascii_case("https") && port == "443");
+        if !default {
+            out.push(':');
+            out.push_str(port);
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::encoding::tests::Rng;
+    use crate::protocol::error::codes;
+
+    #[test]
+    fn split_full_url() {
+        let p = split("https://auth.example.com:8443/oauth/token?x=1&y=2#frag").unwrap();
+        assert_eq!(p, Parts {
+            scheme: "https",
+            host: "auth.example.com",
+            port: Some("8443"),
+            path: "/oauth/token",
+            query: Some("x=1&y=2"),
+            fragment: Some("frag"),
+        });
+    }
+
+    #[test]
+    fn split_minimal_and_ipv6() {
+        let p = split("HTTP://Example.COM").unwrap();
+        assert_eq!((p.scheme, p.host, p.port, p.path, p.query, p.fragment), ("HTTP", "Example.COM", None, "", None, None));
+        let p = split("http://[::1]:3000/cb").unwrap();
+        assert_eq!((p.host, p.port, p.path), ("[::1]", Some("3000"), "/cb"));
+        let p = split("http://[::1]").unwrap();
+        assert_eq!((p.host, p.port), ("[::1]", None));
+        let p = split("https://h?q#").unwrap();
+        assert_eq!((p.path, p.query, p.fragment), ("", Some("q"), Some("")));
+        let p = split("https://h/a?b?c#d#e").unwrap();
+        assert_eq!((p.path, p.query, p.fragment), ("/a", Some("b?c"), Some("d#e")));
+    }
+
+    #[test]
+    fn split_rejects() {
+        for bad in [
+            "", "example.com", "/path", "https:/x", "https//x", "://x", "1http://x", "ht tp://x",
+            "https://", "https:///path", "https://:443/", "https://user@host/", "https://user:pw@host/",
+            "https://host:/", "https://host:abc/", "https://host:123456/", "https://ho st/", "https://host/a b",
+            "https://host/\n", "https://host\t/", "https://[::1", "https://[::1]x/", "https://[]/",
+            "https://good.com\\@evil.com/", "https://a]b/", "https://host:1:2/",
+        ] {
+            assert_eq!(split(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn loopback_hosts() {
+        for yes in ["localhost", "LOCALHOST", "LocalHost", "127.0.0.1", "127.255.255.254", "127.0.0.0", "[::1]"] {
+            assert!(is_loopback_host(yes), "{yes}");
+        }
+        for no in [
+            "localhost.evil.com", "evil-localhost", "127.0.0.1.nip.io", "127.1", "127.0.1", "127.0.0.1.1",
+            "128.0.0.1", "0177.0.0.1", "127.0.0.01", "127.0.0.256", "127.0.0.", "127..0.1", "[::2]",
+            "[0:0:0:0:0:0:0:2]", "example.com", "", "localhost.", "10.0.0.1", "+127.0.0.1", "127.0.0.1 ",
+        ] {
+            assert!(!is_loopback_host(no), "{no}");
+        }
+    }
+
+    #[test]
+    fn endpoint_rules() {
+        for ok in [
+            "https://auth.example.com/token",
+            "HTTPS://AUTH.EXAMPLE.COM/token",
+            "https://auth.example.com",
+            "https://auth.example.com/authorize?tenant=x",
+            "http://localhost/token",
+            "http://localhost:8080/token",
+            "HTTP://LOCALHOST:8080/token",
+            "http://127.0.0.1:3000/token",
+            "http://127.9.9.9/token",
+            "http://[::1]:3000/token",
+        ] {
+            assert_eq!(check_endpoint(ok), Ok(()), "{ok}");
+        }
+        for insecure in [
+            "http://auth.example.com/token",
+            "http://localhost.evil.com/token",
+            "http://127.0.0.1.nip.io/token",
+            "http://127.1/token",
+            "http://10.0.0.1/token",
+            "ftp://localhost/token",
+            "javascript://localhost/token",
+        ] {
+            assert_eq!(endpoint_problem(insecure), Some(EndpointProblem::Insecure), "{insecure}");
+            let e = check_endpoint(insecure).unwrap_err();
+            assert_eq!(e.code, codes::INVALID_CONFIG);
+        }
+        for malformed in ["", "auth.example.com/token", "https://auth.example.com/token#x", "https://a@b/", "/token"] {
+            assert_eq!(endpoint_problem(malformed), Some(EndpointProblem::Malformed), "{malformed}");
+            assert_eq!(check_endpoint(malformed).unwrap_err().code, codes::INVALID_CONFIG);
+        }
+    }
+
+    #[test]
+    fn with_query_appends_encoded_pairs() {
+        assert_eq!(with_query("https://h/a", &[("x", "1")]), "https://h/a?x=1");
+        assert_eq!(with_query("https://h/a?t=1", &[("x", "1")]), "https://h/a?t=1&x=1");
+        assert_eq!(with_query("https://h/a?", &[("x", "1")]), "https://h/a?x=1");
+        assert_eq!(with_query("https://h/a?t=1&", &[("x", "1")]), "https://h/a?t=1&x=1");
+        assert_eq!(with_query("https://h/a#f", &[("x", "1"), ("y", "2")]), "https://h/a?x=1&y=2#f");
+        assert_eq!(with_query("https://h/a", &[]), "https://h/a");
+        assert_eq!(
+            with_query("https://h/a", &[("scope", "openid profile"), ("q", "a&b=c"), ("u", "é"), ("r", "https://x/y?z")]),
+            "https://h/a?scope=openid%20profile&q=a%26b%3Dc&u=%C3%A9&r=https%3A%2F%2Fx%2Fy%3Fz"
+        );
+    }
+
+    #[test]
+    fn strip_callback_params_query() {
+        assert_eq!(strip_callback_params("https://app/cb?code=abc&state=xyz"), "https://app/cb");
+        assert_eq!(strip_callback_params("https://app/cb?a=1&code=abc&state=xyz&b=2"), "https://app/cb?a=1&b=2");
+        assert_eq!(
+            strip_callback_params("https://app/cb?error=access_denied&error_description=no+way&iss=https%3A%2F%2Fi&session_state=s"),
+            "https://app/cb"
+        );
+        assert_eq!(strip_callback_params("https://app/cb?%63ode=abc&keep=%zz"), "https://app/cb?keep=%zz");
+        assert_eq!(strip_callback_params("https://app/cb?codes=1&xstate=2"), "https://app/cb?codes=1&xstate=2");
+        assert_eq!(strip_callback_params("https://app/cb"), "https://app/cb");
+        assert_eq!(strip_callback_params("https://app/cb?"), "https://app/cb");
+    }
+
+    #[test]
+    fn strip_callback_params_fragment() {
+        assert_eq!(strip_callback_params("https://app/cb#code=abc&state=xyz"), "https://app/cb");
+        assert_eq!(strip_callback_params("https://app/cb?x=1#code=abc&state=xyz&y=2"), "https://app/cb?x=1#y=2");
+        assert_eq!(strip_callback_params("https://app/#/callback?code=abc&state=xyz"), "https://app/#/callback");
+        assert_eq!(strip_callback_params("https://app/#/callback?code=abc&tab=2"), "https://app/#/callback?tab=2");
+        assert_eq!(strip_callback_params("https://app/#section"), "https://app/#section");
+        assert_eq!(strip_callback_params("https://app/#"), "https://app/");
+    }
+
+    #[test]
+    fn origins() {
+        assert_eq!(origin("https://app.example.com/cb?x#y").as_deref(), Some("https://app.example.com"));
+        assert_eq!(origin("HTTPS://App.Example.com:443/").as_deref(), Some("https://app.example.com"));
+        assert_eq!(origin("http://localhost:80/").as_deref(), Some("http://localhost"));
+        assert_eq!(origin("http://localhost:3000/").as_deref(), Some("http://localhost:3000"));
+        assert_eq!(origin("https://h:80/").as_deref(), Some("https://h:80"));
+        assert_eq!(origin("http://[::1]:8080/x").as_deref(), Some("http://[::1]:8080"));
+        assert_eq!(origin("not a url"), None);
+    }
+
+    #[test]
+    fn random_input_never_panics() {
+        let mut rng = Rng(99);
+        let alphabet = ["h", "t", "p", "s", ":", "/", "//", "?", "#", "&", "=", "@", "[", "]", ":", "1", "é",
+            "\\", ".", "code", "state", "%", "%2", " ", "localhost", "127"];
+        for _ in 0..20_000 {
+            let s = rng.string_from(&alphabet, 14);
+            let _ = split(&s);
+            let _ = is_loopback_host(&s);
+            let _ = check_endpoint(&s);
+            let _ = with_query(&s, &[("a", "b")]);
+            let _ = strip_callback_params(&s);
+            let _ = origin(&s);
+        }
+    }
+}
