@@ -2,15 +2,16 @@
 //! WebAssembly module.
 //!
 //! - [`protocol`]: the protocol as plain values, host-tested.
-//! - `web` (wasm32 only): thin browser adapters (fetch, storage, location, random, locks).
-//! - `client` (wasm32 only): the async flows (sign-in, callback, token reads, refresh).
-//! - `js` (wasm32 only): the wasm-bindgen surface of API.md.
+//! - [`web`] (wasm32 only): thin browser adapters (fetch, storage, location, random, locks).
+//! - [`client`] (wasm32 only): the async flows (sign-in, callback, token reads, refresh);
+//!   also the Rust API for wasm front ends (Yew, Leptos, Dioxus).
+//! - [`js`] (wasm32 only): the wasm-bindgen surface of API.md (`AuthClient`, the free functions).
 
 pub mod protocol;
 
 #[cfg(target_arch = "wasm32")]
-mod web;
+pub mod web;
 #[cfg(target_arch = "wasm32")]
-mod client;
+pub mod client;
 #[cfg(target_arch = "wasm32")]
-mod js;
+pub mod js;

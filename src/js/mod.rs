@@ -1,8 +1,8 @@
 //! The wasm-bindgen surface of API.md: `AuthClient`, the free functions, and the conversions
 //! between JS values and protocol values. No protocol logic lives here.
 
-mod auth_client;
+pub mod auth_client;
 mod convert;
 mod error;
-mod functions;
+pub mod functions;
 mod read_config;
