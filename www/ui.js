@@ -143,6 +143,7 @@ export async function startDemo({ build, other, load }) {
   function render() {
     const signedIn = client.isAuthenticated();
     setText("status", signedIn ? "signed in" : "signed out");
+    $("status").classList.toggle("on", signedIn);
     const user = client.getUser();
     setText("user", JSON.stringify(user, null, 2));
     setText("who", user ? `as ${user.name ?? user.email ?? user.sub ?? "?"}` : "");
