@@ -1,0 +1,45 @@
+// Shared set-up for the e2e suites: the test pages + the package on http://localhost:<port>/.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startStaticServer } from '../support/static-server.mjs';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const PKG = path.join(ROOT, 'pkg');
+export const PAGES = path.join(ROOT, 'tests/e2e/pages');
+
+/** Serves tests/e2e/pages at / and pkg/ at /pkg/ on http://localhost:<free port>/. */
+export async function startApp({ headers, routes, requirePkg = true } = {}) {
+  if (requirePkg && !fs.existsSync(path.join(PKG, 'wasm_oauth.js'))) {
+    throw new Error(`${path.relative(ROOT, PKG)}/wasm_oauth.js is missing: run scripts/build.sh first`);
+  }
+  const app = await startStaticServer({ root: PAGES, mounts: { '/pkg/': PKG }, headers, routes });
+  return { ...app, callbackUrl: `${app.origin}/callback.html`, homeUrl: `${app.origin}/` };
+}
+
+/**
+ * Loads the ES module build in the page and runs its init(); afterwards `window.lib` is the
+ * module namespace and `window.attempt(fn)` runs `fn` and resolves to {value} or, for a
+ * throw/rejection, {error: {name, code, description, status, message}} (AuthError fields kept,
+ * which Playwright's own error transport would drop). Returns {ok, exports} or {ok: false, error}.
+ */
+export async function loadLib(page) {
+  return page.evaluate(async () => {
+    window.attempt = async (fn) => {
+      try { return { value: await fn() }; } catch (e) {
+        return { error: { name: e?.name, code: e?.code, description: e?.description, status: e?.status, message: e?.message } };
+      }
+    };
+    try {
+      const lib = await import('/pkg/wasm_oauth.js');
+      await lib.default();
+      window.lib = lib;
+      return { ok: true, exports: Object.keys(lib).sort() };
+    } catch (e) {
+      return { ok: false, error: `${e?.name}: ${e?.message}` };
+    }
+  });
+}
+
+/** Query parameters of a URL as a plain object (the last value of a repeated key wins). */
+export const params = (url) => Object.fromEntries(new URL(url).searchParams);
