@@ -111,11 +111,612 @@ impl ConfigInput {
     /// `https://{domain}/authorize`, `https://{domain}/oauth/token`,
     /// `https://{domain}/oauth/revoke`, `https://{domain}/oidc/logout` (always https, also for a
     /// loopback domain).
-    pub fn resolve(self, runtime: Runtime) -> Result<Config, AuthError> { todo!() }
+    ///
+    /// Further rules: `clientSecret` and `apiKey` may not both be set and may not be empty;
+    /// `clientAuthMethod` needs a `clientSecret`; an `issuer` may not have a query;
+    /// `redirectUri`, when given (required for the code flow), is an absolute http(s) URL
+    /// without a fragment (any host: the https rule is for endpoints); `tokenRequestHeaders`
+    /// names are HTTP tokens and values have no line breaks; `extraTokenParams` keys are not
+    /// empty. Without Web Storage (`runtime.has_web_storage == false`) storage is always memory.
+    pub fn resolve(self, runtime: Runtime) -> Result<Config, AuthError> {
+        let client_id = match self.client_id {
+            Some(id) if !id.trim().is_empty() => id,
+            _ => return Err(AuthError::config("clientId is required")),
+        };
+        let provider = match self.provider.as_deref() {
+            None => None,
+            Some("basic") => Some(Provider::Basic),
+            Some("auth0") => Some(Provider::Auth0),
+            Some(_) => return Err(AuthError::config("provider must be \"basic\" or \"auth0\"")),
+        };
+        let grant_type = match self.grant_type.as_deref() {
+            None | Some("authorization_code") => GrantType::AuthorizationCode,
+            Some("client_credentials") => GrantType::ClientCredentials,
+            Some(_) => return Err(AuthError::config("grantType must be \"authorization_code\" or \"client_credentials\"")),
+        };
+        let encoding = match self.token_request_encoding.as_deref() {
+            None if provider == Some(Provider::Basic) => Encoding::Json,
+            None | Some("form") => Encoding::Form,
+            Some("json") => Encoding::Json,
+            Some(_) => return Err(AuthError::config("tokenRequestEncoding must be \"form\" or \"json\"")),
+        };
+        let storage = match self.storage.as_deref() {
+            None | Some("session") => StorageKind::Session,
+            Some("local") => StorageKind::Local,
+            Some("memory") => StorageKind::Memory,
+            Some(_) => return Err(AuthError::config("storage must be \"session\", \"local\" or \"memory\"")),
+        };
+        let storage = if runtime.has_web_storage { storage } else { StorageKind::Memory };
+        let expiry_leeway = match self.expiry_leeway {
+            None => DEFAULT_EXPIRY_LEEWAY_SECS,
+            Some(v) if v.is_finite() && v >= 0.0 => v as u64,
+            Some(_) => return Err(AuthError::config("expiryLeeway must be a finite number >= 0 (seconds)")),
+        };
+        let request_timeout_ms = match self.request_timeout {
+            None => DEFAULT_REQUEST_TIMEOUT_MS,
+            Some(v) if v.is_finite() && v > 0.0 => (v as u32).max(1),
+            Some(_) => return Err(AuthError::config("requestTimeout must be a finite number > 0 (milliseconds)")),
+        };
+
+        // Secrets and how they are sent.
+        if self.client_secret.as_ref().is_some_and(|s| s.expose().is_empty()) {
+            return Err(AuthError::config("clientSecret must not be empty"));
+        }
+        if self.api_key.as_ref().is_some_and(|s| s.expose().is_empty()) {
+            return Err(AuthError::config("apiKey must not be empty"));
+        }
+        if self.client_secret.is_some() && self.api_key.is_some() {
+            return Err(AuthError::config("clientSecret and apiKey cannot both be set"));
+        }
+        if runtime.has_document && !self.dangerously_allow_secrets_in_browser {
+            if self.client_secret.is_some() {
+                return Err(AuthError::config(
+                    "clientSecret is refused in a browser page unless dangerouslyAllowSecretsInBrowser is true",
+                ));
+            }
+            if self.api_key.is_some() {
+                return Err(AuthError::config(
+                    "apiKey is refused in a browser page unless dangerouslyAllowSecretsInBrowser is true",
+                ));
+            }
+        }
+        let client_auth_method = match (self.client_auth_method.as_deref(), self.client_secret.is_some()) {
+            (None, false) => ClientAuthMethod::None,
+            (None, true) | (Some("client_secret_post"), true) => ClientAuthMethod::ClientSecretPost,
+            (Some("client_secret_basic"), true) => ClientAuthMethod::ClientSecretBasic,
+            (Some("client_secret_post" | "client_secret_basic"), false) => {
+                return Err(AuthError::config("clientAuthMethod needs a clientSecret"))
+            }
+            (Some(_), _) => {
+                return Err(AuthError::config("clientAuthMethod must be \"client_secret_post\" or \"client_secret_basic\""))
+            }
+        };
+
+        // Presets: explicit keys win.
+        let mut issuer = self.issuer;
+        let mut authorization_endpoint = self.authorization_endpoint;
+        let mut token_endpoint = self.token_endpoint;
+        let mut revocation_endpoint = self.revocation_endpoint;
+        let mut end_session_endpoint = self.end_session_endpoint;
+        let mut preset_scope = None;
+        match provider {
+            Some(Provider::Basic) => {
+                authorization_endpoint.get_or_insert_with(|| String::from(BASIC_AUTHORIZATION_ENDPOINT));
+                token_endpoint.get_or_insert_with(|| String::from(BASIC_TOKEN_ENDPOINT));
+                preset_scope = Some(BASIC_SCOPE);
+            }
+            Some(Provider::Auth0) => {
+                let domain = match self.domain.as_deref() {
+                    None => return Err(AuthError::config("domain is required with provider \"auth0\"")),
+                    Some(d) if !is_bare_host(d) => {
+                        return Err(AuthError::config(
+                            "domain must be a bare host name, with an optional port (no scheme, no path)",
+                        ))
+                    }
+                    Some(d) => d,
+                };
+                let https = |path: &str| ["https://", domain, path].concat();
+                issuer.get_or_insert_with(|| https("/"));
+                authorization_endpoint.get_or_insert_with(|| https("/authorize"));
+                token_endpoint.get_or_insert_with(|| https("/oauth/token"));
+                revocation_endpoint.get_or_insert_with(|| https("/oauth/revoke"));
+                end_session_endpoint.get_or_insert_with(|| https("/oidc/logout"));
+            }
+            None => {}
+        }
+
+        // Endpoints and issuer: https, or http on a loopback host.
+        if let Some(i) = &issuer {
+            check_url(i, "issuer must be an absolute URL without a fragment", "issuer must use https (or http on a loopback host)")?;
+            if crate::protocol::url::split(i).is_some_and(|p| p.query.is_some()) {
+                return Err(AuthError::config("issuer must not have a query"));
+            }
+        }
+        if let Some(e) = &authorization_endpoint {
+            check_url(
+                e,
+                "authorizationEndpoint must be an absolute URL without a fragment",
+                "authorizationEndpoint must use https (or http on a loopback host)",
+            )?;
+        }
+        if let Some(e) = &token_endpoint {
+            check_url(e, "tokenEndpoint must be an absolute URL without a fragment", "tokenEndpoint must use https (or http on a loopback host)")?;
+        }
+        if let Some(e) = &revocation_endpoint {
+            check_url(
+                e,
+                "revocationEndpoint must be an absolute URL without a fragment",
+                "revocationEndpoint must use https (or http on a loopback host)",
+            )?;
+        }
+        if let Some(e) = &end_session_endpoint {
+            check_url(
+                e,
+                "endSessionEndpoint must be an absolute URL without a fragment",
+                "endSessionEndpoint must use https (or http on a loopback host)",
+            )?;
+        }
+        if token_endpoint.is_none() && issuer.is_none() {
+            return Err(AuthError::config("tokenEndpoint or issuer is required"));
+        }
+
+        // The code flow's own needs.
+        match (&self.redirect_uri, grant_type) {
+            (None, GrantType::AuthorizationCode) => return Err(AuthError::config("redirectUri is required")),
+            (Some(r), _) => check_redirect_uri(r)?,
+            (None, GrantType::ClientCredentials) => {}
+        }
+        if grant_type == GrantType::AuthorizationCode && authorization_endpoint.is_none() && issuer.is_none() {
+            return Err(AuthError::config("authorizationEndpoint or issuer is required"));
+        }
+        let scope = match grant_type {
+            GrantType::AuthorizationCode => {
+                Some(self.scope.unwrap_or_else(|| String::from(preset_scope.unwrap_or(DEFAULT_SCOPE))))
+            }
+            GrantType::ClientCredentials => self.scope,
+        };
+
+        // Request extras.
+        for (name, value) in &self.token_request_headers {
+            if !is_header_name(name) {
+                return Err(AuthError::config("tokenRequestHeaders has a name that is not a valid HTTP header name"));
+            }
+            if value.contains(['\r', '\n', '\0']) {
+                return Err(AuthError::config("tokenRequestHeaders has a value with a line break or NUL"));
+            }
+        }
+        if self.extra_token_params.iter().any(|(k, _)| k.is_empty()) {
+            return Err(AuthError::config("extraTokenParams has an empty key"));
+        }
+
+        Ok(Config {
+            client_id,
+            redirect_uri: self.redirect_uri,
+            authorization_endpoint,
+            token_endpoint,
+            revocation_endpoint,
+            end_session_endpoint,
+            issuer,
+            provider,
+            audience: self.audience,
+            resource: self.resource,
+            extra_token_params: self.extra_token_params,
+            token_request_headers: self.token_request_headers,
+            scope,
+            encoding,
+            storage,
+            expiry_leeway,
+            request_timeout_ms,
+            grant_type,
+            client_secret: self.client_secret,
+            client_auth_method,
+            api_key: self.api_key,
+        })
+    }
+}
+
+/// `expiryLeeway` when not configured, in seconds.
+pub const DEFAULT_EXPIRY_LEEWAY_SECS: u64 = 60;
+/// `requestTimeout` when not configured, in milliseconds.
+pub const DEFAULT_REQUEST_TIMEOUT_MS: u32 = 10_000;
+/// The code flow's scope when neither the config nor a preset gives one.
+pub const DEFAULT_SCOPE: &str = "openid";
+/// The Basic preset (API.md `provider`).
+pub const BASIC_AUTHORIZATION_ENDPOINT: &str = "https://api.basic.tech/auth/authorize";
+pub const BASIC_TOKEN_ENDPOINT: &str = "https://api.basic.tech/auth/token";
+pub const BASIC_SCOPE: &str = "profile";
+
+/// The endpoint rule with messages naming the key.
+fn check_url(url: &str, malformed: &'static str, insecure: &'static str) -> Result<(), AuthError> {
+    use crate::protocol::url::{endpoint_problem, EndpointProblem};
+    match endpoint_problem(url) {
+        None => Ok(()),
+        Some(EndpointProblem::Malformed) => Err(AuthError::config(malformed)),
+        Some(EndpointProblem::Insecure) => Err(AuthError::config(insecure)),
+    }
+}
+
+/// `redirectUri`: absolute `http:` or `https:` (any host), no fragment (RFC 6749 §3.1.2).
+fn check_redirect_uri(uri: &str) -> Result<(), AuthError> {
+    let Some(parts) = crate::protocol::url::split(uri) else {
+        return Err(AuthError::config("redirectUri must be an absolute http or https URL"));
+    };
+    if !parts.scheme.eq_ignore_ascii_case("https") && !parts.scheme.eq_ignore_ascii_case("http") {
+        return Err(AuthError::config("redirectUri must be an absolute http or https URL"));
+    }
+    if parts.fragment.is_some() {
+        return Err(AuthError::config("redirectUri must not have a fragment"));
+    }
+    Ok(())
+}
+
+/// An Auth0 `domain`: a host with an optional port, nothing else.
+fn is_bare_host(domain: &str) -> bool {
+    if domain.is_empty() || domain.contains(['/', '?', '#', '@', '\\']) {
+        return false;
+    }
+    let url = ["https://", domain, "/"].concat();
+    crate::protocol::url::split(&url).is_some_and(|p| p.path == "/" && p.query.is_none() && p.fragment.is_none())
+}
+
+/// An HTTP header name (RFC 9110 `token`).
+fn is_header_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }
 
 impl Config {
     /// The key under which clients share storage and in-flight refreshes:
     /// `clientId` + issuer, or + token endpoint without an issuer.
-    pub fn client_key(&self) -> String { todo!() }
+    ///
+    /// Exactly `client_id + "|" + issuer`, or `client_id + "|" + token_endpoint` without an
+    /// issuer, both as configured (the Auth0 preset's issuer counts as configured). Storage
+    /// keys are `wasm-oauth:tokens:<client_key>`. No collision is possible between the two
+    /// forms of different clients because an issuer or endpoint starts with a URL scheme,
+    /// which cannot contain `|`.
+    pub fn client_key(&self) -> String {
+        let server = self.issuer.as_deref().or(self.token_endpoint.as_deref()).unwrap_or("");
+        [self.client_id.as_str(), "|", server].concat()
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::protocol::error::codes;
+
+    pub(crate) const BROWSER: Runtime = Runtime { has_document: true, has_web_storage: true };
+    pub(crate) const NODE: Runtime = Runtime { has_document: false, has_web_storage: false };
+
+    /// A minimal valid code-flow input.
+    pub(crate) fn code_flow() -> ConfigInput {
+        ConfigInput {
+            client_id: Some("spa".into()),
+            redirect_uri: Some("https://app.example.com/callback".into()),
+            authorization_endpoint: Some("https://auth.example.com/authorize".into()),
+            token_endpoint: Some("https://auth.example.com/token".into()),
+            ..ConfigInput::default()
+        }
+    }
+
+    /// A minimal valid client-credentials input (server side).
+    pub(crate) fn client_credentials() -> ConfigInput {
+        ConfigInput {
+            client_id: Some("svc".into()),
+            token_endpoint: Some("https://auth.example.com/token".into()),
+            grant_type: Some("client_credentials".into()),
+            client_secret: Some(Secret::new("s3cr3t")),
+            ..ConfigInput::default()
+        }
+    }
+
+    fn fails(input: ConfigInput, runtime: Runtime, description: &str) {
+        let e = input.resolve(runtime).unwrap_err();
+        assert_eq!(e.code, codes::INVALID_CONFIG);
+        assert_eq!(e.description.as_deref(), Some(description));
+        assert_eq!(e.status, None);
+    }
+
+    #[test]
+    fn defaults_for_the_code_flow() {
+        let c = code_flow().resolve(BROWSER).unwrap();
+        assert_eq!(c.client_id, "spa");
+        assert_eq!(c.scope.as_deref(), Some("openid"));
+        assert_eq!(c.encoding, Encoding::Form);
+        assert_eq!(c.storage, StorageKind::Session);
+        assert_eq!(c.expiry_leeway, 60);
+        assert_eq!(c.request_timeout_ms, 10_000);
+        assert_eq!(c.grant_type, GrantType::AuthorizationCode);
+        assert_eq!(c.client_auth_method, ClientAuthMethod::None);
+        assert_eq!(c.provider, None);
+        assert_eq!(c.issuer, None);
+        assert!(c.client_secret.is_none() && c.api_key.is_none());
+    }
+
+    #[test]
+    fn client_id_is_required() {
+        fails(ConfigInput { client_id: None, ..code_flow() }, BROWSER, "clientId is required");
+        fails(ConfigInput { client_id: Some(String::new()), ..code_flow() }, BROWSER, "clientId is required");
+        fails(ConfigInput { client_id: Some("  ".into()), ..code_flow() }, BROWSER, "clientId is required");
+    }
+
+    #[test]
+    fn redirect_uri_rules() {
+        fails(ConfigInput { redirect_uri: None, ..code_flow() }, BROWSER, "redirectUri is required");
+        for bad in ["/callback", "callback", "app.example.com/cb", "myapp://cb", "javascript://x/%0aalert(1)"] {
+            fails(ConfigInput { redirect_uri: Some(bad.into()), ..code_flow() }, BROWSER,
+                "redirectUri must be an absolute http or https URL");
+        }
+        fails(ConfigInput { redirect_uri: Some("https://app/cb#x".into()), ..code_flow() }, BROWSER,
+            "redirectUri must not have a fragment");
+        // Any host and plain http are fine for the redirect URI (the https rule is for endpoints).
+        for ok in ["http://app.example.com/cb", "https://app.example.com", "http://localhost:5173/cb", "HTTPS://APP/cb?x=1"] {
+            assert!(ConfigInput { redirect_uri: Some(ok.into()), ..code_flow() }.resolve(BROWSER).is_ok(), "{ok}");
+        }
+    }
+
+    #[test]
+    fn endpoint_https_rule_names_the_key() {
+        fails(ConfigInput { token_endpoint: Some("http://auth.example.com/token".into()), ..code_flow() }, BROWSER,
+            "tokenEndpoint must use https (or http on a loopback host)");
+        fails(ConfigInput { authorization_endpoint: Some("http://auth.example.com/a".into()), ..code_flow() }, BROWSER,
+            "authorizationEndpoint must use https (or http on a loopback host)");
+        fails(ConfigInput { issuer: Some("http://auth.example.com".into()), ..code_flow() }, BROWSER,
+            "issuer must use https (or http on a loopback host)");
+        fails(ConfigInput { revocation_endpoint: Some("http://auth.example.com/r".into()), ..code_flow() }, BROWSER,
+            "revocationEndpoint must use https (or http on a loopback host)");
+        fails(ConfigInput { end_session_endpoint: Some("http://auth.example.com/l".into()), ..code_flow() }, BROWSER,
+            "endSessionEndpoint must use https (or http on a loopback host)");
+        fails(ConfigInput { token_endpoint: Some("http://localhost.evil.com/token".into()), ..code_flow() }, BROWSER,
+            "tokenEndpoint must use https (or http on a loopback host)");
+        fails(ConfigInput { token_endpoint: Some("http://127.0.0.1.nip.io/token".into()), ..code_flow() }, BROWSER,
+            "tokenEndpoint must use https (or http on a loopback host)");
+        fails(ConfigInput { token_endpoint: Some("/token".into()), ..code_flow() }, BROWSER,
+            "tokenEndpoint must be an absolute URL without a fragment");
+        fails(ConfigInput { token_endpoint: Some("https://a/token#f".into()), ..code_flow() }, BROWSER,
+            "tokenEndpoint must be an absolute URL without a fragment");
+        fails(ConfigInput { issuer: Some("https://a/?tenant=1".into()), ..code_flow() }, BROWSER,
+            "issuer must not have a query");
+        for ok in ["http://localhost:3000/token", "http://127.0.0.1:9000/token", "http://[::1]/token", "HTTP://LocalHost/t"] {
+            assert!(ConfigInput { token_endpoint: Some(ok.into()), ..code_flow() }.resolve(BROWSER).is_ok(), "{ok}");
+        }
+    }
+
+    #[test]
+    fn needs_endpoints_or_issuer() {
+        fails(ConfigInput { token_endpoint: None, ..code_flow() }, BROWSER, "tokenEndpoint or issuer is required");
+        fails(ConfigInput { authorization_endpoint: None, ..code_flow() }, BROWSER,
+            "authorizationEndpoint or issuer is required");
+        let c = ConfigInput { token_endpoint: None, authorization_endpoint: None, issuer: Some("https://id.example.com".into()), ..code_flow() }
+            .resolve(BROWSER)
+            .unwrap();
+        assert_eq!(c.issuer.as_deref(), Some("https://id.example.com"));
+        assert_eq!(c.token_endpoint, None, "left for discovery");
+        // Client credentials need no authorization endpoint.
+        assert!(client_credentials().resolve(NODE).is_ok());
+    }
+
+    #[test]
+    fn enum_values() {
+        fails(ConfigInput { provider: Some("google".into()), ..code_flow() }, BROWSER, "provider must be \"basic\" or \"auth0\"");
+        fails(ConfigInput { grant_type: Some("password".into()), ..code_flow() }, BROWSER,
+            "grantType must be \"authorization_code\" or \"client_credentials\"");
+        fails(ConfigInput { token_request_encoding: Some("xml".into()), ..code_flow() }, BROWSER,
+            "tokenRequestEncoding must be \"form\" or \"json\"");
+        fails(ConfigInput { storage: Some("cookie".into()), ..code_flow() }, BROWSER,
+            "storage must be \"session\", \"local\" or \"memory\"");
+        fails(ConfigInput { storage: Some("Session".into()), ..code_flow() }, BROWSER,
+            "storage must be \"session\", \"local\" or \"memory\"");
+        let c = ConfigInput { storage: Some("local".into()), token_request_encoding: Some("json".into()), ..code_flow() }
+            .resolve(BROWSER)
+            .unwrap();
+        assert_eq!((c.storage, c.encoding), (StorageKind::Local, Encoding::Json));
+        let c = ConfigInput { storage: Some("memory".into()), ..code_flow() }.resolve(BROWSER).unwrap();
+        assert_eq!(c.storage, StorageKind::Memory);
+    }
+
+    #[test]
+    fn storage_is_memory_without_web_storage() {
+        let no_storage = Runtime { has_document: false, has_web_storage: false };
+        assert_eq!(code_flow().resolve(no_storage).unwrap().storage, StorageKind::Memory);
+        let c = ConfigInput { storage: Some("local".into()), ..code_flow() }.resolve(no_storage).unwrap();
+        assert_eq!(c.storage, StorageKind::Memory);
+    }
+
+    #[test]
+    fn numbers() {
+        let c = ConfigInput { expiry_leeway: Some(0.0), request_timeout: Some(2500.0), ..code_flow() }.resolve(BROWSER).unwrap();
+        assert_eq!((c.expiry_leeway, c.request_timeout_ms), (0, 2500));
+        let c = ConfigInput { expiry_leeway: Some(30.9), request_timeout: Some(0.25), ..code_flow() }.resolve(BROWSER).unwrap();
+        assert_eq!((c.expiry_leeway, c.request_timeout_ms), (30, 1));
+        let c = ConfigInput { request_timeout: Some(1e12), ..code_flow() }.resolve(BROWSER).unwrap();
+        assert_eq!(c.request_timeout_ms, u32::MAX);
+        for bad in [-1.0, f64::NAN, f64::INFINITY] {
+            fails(ConfigInput { expiry_leeway: Some(bad), ..code_flow() }, BROWSER,
+                "expiryLeeway must be a finite number >= 0 (seconds)");
+        }
+        for bad in [0.0, -5.0, f64::NAN, f64::INFINITY] {
+            fails(ConfigInput { request_timeout: Some(bad), ..code_flow() }, BROWSER,
+                "requestTimeout must be a finite number > 0 (milliseconds)");
+        }
+    }
+
+    #[test]
+    fn basic_preset() {
+        let input = ConfigInput {
+            client_id: Some("basic-app".into()),
+            redirect_uri: Some("https://app/cb".into()),
+            provider: Some("basic".into()),
+            ..ConfigInput::default()
+        };
+        let c = input.resolve(BROWSER).unwrap();
+        assert_eq!(c.provider, Some(Provider::Basic));
+        assert_eq!(c.authorization_endpoint.as_deref(), Some("https://api.basic.tech/auth/authorize"));
+        assert_eq!(c.token_endpoint.as_deref(), Some("https://api.basic.tech/auth/token"));
+        assert_eq!(c.scope.as_deref(), Some("profile"));
+        assert_eq!(c.encoding, Encoding::Json);
+        assert_eq!(c.issuer, None);
+        assert_eq!(c.client_key(), "basic-app|https://api.basic.tech/auth/token");
+    }
+
+    #[test]
+    fn explicit_keys_override_the_basic_preset() {
+        let input = ConfigInput {
+            client_id: Some("basic-app".into()),
+            redirect_uri: Some("https://app/cb".into()),
+            provider: Some("basic".into()),
+            scope: Some("profile admin".into()),
+            token_request_encoding: Some("form".into()),
+            token_endpoint: Some("http://localhost:8787/auth/token".into()),
+            ..ConfigInput::default()
+        };
+        let c = input.resolve(BROWSER).unwrap();
+        assert_eq!(c.scope.as_deref(), Some("profile admin"));
+        assert_eq!(c.encoding, Encoding::Form);
+        assert_eq!(c.token_endpoint.as_deref(), Some("http://localhost:8787/auth/token"));
+        assert_eq!(c.authorization_endpoint.as_deref(), Some("https://api.basic.tech/auth/authorize"));
+    }
+
+    fn auth0(domain: Option<&str>) -> ConfigInput {
+        ConfigInput {
+            client_id: Some("abc".into()),
+            redirect_uri: Some("https://app/cb".into()),
+            provider: Some("auth0".into()),
+            domain: domain.map(String::from),
+            audience: Some("https://api.example.com".into()),
+            ..ConfigInput::default()
+        }
+    }
+
+    #[test]
+    fn auth0_preset() {
+        let c = auth0(Some("tenant.eu.auth0.com")).resolve(BROWSER).unwrap();
+        assert_eq!(c.provider, Some(Provider::Auth0));
+        assert_eq!(c.issuer.as_deref(), Some("https://tenant.eu.auth0.com/"));
+        assert_eq!(c.authorization_endpoint.as_deref(), Some("https://tenant.eu.auth0.com/authorize"));
+        assert_eq!(c.token_endpoint.as_deref(), Some("https://tenant.eu.auth0.com/oauth/token"));
+        assert_eq!(c.revocation_endpoint.as_deref(), Some("https://tenant.eu.auth0.com/oauth/revoke"));
+        assert_eq!(c.end_session_endpoint.as_deref(), Some("https://tenant.eu.auth0.com/oidc/logout"));
+        assert_eq!(c.audience.as_deref(), Some("https://api.example.com"));
+        assert_eq!(c.scope.as_deref(), Some("openid"));
+        assert_eq!(c.encoding, Encoding::Form);
+        assert_eq!(c.client_key(), "abc|https://tenant.eu.auth0.com/");
+    }
+
+    #[test]
+    fn auth0_is_https_even_on_loopback() {
+        let c = auth0(Some("localhost:3000")).resolve(BROWSER).unwrap();
+        assert_eq!(c.issuer.as_deref(), Some("https://localhost:3000/"));
+        assert_eq!(c.token_endpoint.as_deref(), Some("https://localhost:3000/oauth/token"));
+    }
+
+    #[test]
+    fn auth0_domain_rules() {
+        fails(auth0(None), BROWSER, "domain is required with provider \"auth0\"");
+        for bad in ["", "https://tenant.auth0.com", "tenant.auth0.com/", "tenant.auth0.com/x", "a@b", "t.com?x", "t.com#x",
+            "t .com", "t.com:port", "t.com\\x"] {
+            fails(auth0(Some(bad)), BROWSER, "domain must be a bare host name, with an optional port (no scheme, no path)");
+        }
+        let c = ConfigInput { issuer: Some("https://login.example.com/".into()), ..auth0(Some("t.auth0.com")) }.resolve(BROWSER).unwrap();
+        assert_eq!(c.issuer.as_deref(), Some("https://login.example.com/"), "explicit issuer wins");
+        assert_eq!(c.token_endpoint.as_deref(), Some("https://t.auth0.com/oauth/token"));
+    }
+
+    #[test]
+    fn secrets_are_refused_in_a_page() {
+        let with_secret = ConfigInput { client_secret: Some(Secret::new("hunter2")), ..code_flow() };
+        fails(with_secret.clone(), BROWSER,
+            "clientSecret is refused in a browser page unless dangerouslyAllowSecretsInBrowser is true");
+        let with_key = ConfigInput { api_key: Some(Secret::new("a2V5")), ..client_credentials() };
+        let with_key = ConfigInput { client_secret: None, ..with_key };
+        fails(with_key.clone(), BROWSER, "apiKey is refused in a browser page unless dangerouslyAllowSecretsInBrowser is true");
+        // Allowed with the flag, or where there is no document.
+        let c = ConfigInput { dangerously_allow_secrets_in_browser: true, ..with_secret.clone() }.resolve(BROWSER).unwrap();
+        assert_eq!(c.client_auth_method, ClientAuthMethod::ClientSecretPost);
+        assert!(with_secret.resolve(NODE).is_ok());
+        let c = with_key.resolve(NODE).unwrap();
+        assert_eq!(c.client_auth_method, ClientAuthMethod::None);
+        assert_eq!(c.api_key.as_ref().map(Secret::expose), Some("a2V5"));
+    }
+
+    #[test]
+    fn secret_errors_never_contain_the_secret() {
+        let input = ConfigInput { client_secret: Some(Secret::new("hunter2-very-secret")), ..code_flow() };
+        let e = input.resolve(BROWSER).unwrap_err();
+        assert!(!format!("{e:?}").contains("hunter2"));
+        let c = ConfigInput { client_secret: Some(Secret::new("hunter2-very-secret")), ..code_flow() }.resolve(NODE).unwrap();
+        assert!(!format!("{c:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn secret_combinations() {
+        fails(ConfigInput { api_key: Some(Secret::new("k")), ..client_credentials() }, NODE,
+            "clientSecret and apiKey cannot both be set");
+        fails(ConfigInput { client_secret: Some(Secret::new("")), ..client_credentials() }, NODE, "clientSecret must not be empty");
+        fails(ConfigInput { client_secret: None, api_key: Some(Secret::new("")), ..client_credentials() }, NODE,
+            "apiKey must not be empty");
+    }
+
+    #[test]
+    fn client_auth_method() {
+        let c = ConfigInput { client_auth_method: Some("client_secret_basic".into()), ..client_credentials() }.resolve(NODE).unwrap();
+        assert_eq!(c.client_auth_method, ClientAuthMethod::ClientSecretBasic);
+        let c = ConfigInput { client_auth_method: Some("client_secret_post".into()), ..client_credentials() }.resolve(NODE).unwrap();
+        assert_eq!(c.client_auth_method, ClientAuthMethod::ClientSecretPost);
+        assert_eq!(client_credentials().resolve(NODE).unwrap().client_auth_method, ClientAuthMethod::ClientSecretPost);
+        fails(ConfigInput { client_auth_method: Some("private_key_jwt".into()), ..client_credentials() }, NODE,
+            "clientAuthMethod must be \"client_secret_post\" or \"client_secret_basic\"");
+        fails(ConfigInput { client_auth_method: Some("client_secret_basic".into()), ..code_flow() }, NODE,
+            "clientAuthMethod needs a clientSecret");
+    }
+
+    #[test]
+    fn client_credentials_scope_only_when_configured() {
+        let c = client_credentials().resolve(NODE).unwrap();
+        assert_eq!(c.grant_type, GrantType::ClientCredentials);
+        assert_eq!(c.scope, None);
+        assert_eq!(c.redirect_uri, None);
+        let c = ConfigInput { scope: Some("read:all".into()), ..client_credentials() }.resolve(NODE).unwrap();
+        assert_eq!(c.scope.as_deref(), Some("read:all"));
+        // Without a secret too (a provider may authenticate by tokenRequestHeaders).
+        assert!(ConfigInput { client_secret: None, ..client_credentials() }.resolve(NODE).is_ok());
+        // A redirectUri, when given, is still checked.
+        fails(ConfigInput { redirect_uri: Some("nope".into()), ..client_credentials() }, NODE,
+            "redirectUri must be an absolute http or https URL");
+    }
+
+    #[test]
+    fn headers_and_extra_params() {
+        let ok = ConfigInput {
+            token_request_headers: vec![("basiq-version".into(), "3.0".into()), ("X-Api_Key".into(), "v a l".into())],
+            extra_token_params: vec![("userId".into(), ParamValue::One("u1".into()))],
+            ..code_flow()
+        };
+        let c = ok.resolve(BROWSER).unwrap();
+        assert_eq!(c.token_request_headers.len(), 2);
+        assert_eq!(c.extra_token_params.len(), 1);
+        for bad in ["", "a b", "a:b", "é", "a\n"] {
+            fails(ConfigInput { token_request_headers: vec![(bad.into(), "v".into())], ..code_flow() }, BROWSER,
+                "tokenRequestHeaders has a name that is not a valid HTTP header name");
+        }
+        fails(ConfigInput { token_request_headers: vec![("x".into(), "a\r\nSet-Cookie: y".into())], ..code_flow() }, BROWSER,
+            "tokenRequestHeaders has a value with a line break or NUL");
+        fails(ConfigInput { extra_token_params: vec![(String::new(), ParamValue::One("v".into()))], ..code_flow() }, BROWSER,
+            "extraTokenParams has an empty key");
+    }
+
+    #[test]
+    fn client_key_forms() {
+        let c = code_flow().resolve(BROWSER).unwrap();
+        assert_eq!(c.client_key(), "spa|https://auth.example.com/token");
+        let c = ConfigInput { issuer: Some("https://id.example.com".into()), ..code_flow() }.resolve(BROWSER).unwrap();
+        assert_eq!(c.client_key(), "spa|https://id.example.com");
+    }
+
+    #[test]
+    fn param_value_values() {
+        assert_eq!(ParamValue::One("a".into()).values(), &["a".to_string()]);
+        assert_eq!(ParamValue::Many(vec!["a".into(), "b".into()]).values().len(), 2);
+        assert!(ParamValue::Many(vec![]).values().is_empty());
+    }
 }
