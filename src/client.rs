@@ -14,6 +14,8 @@ use crate::protocol::pkce::{self, Verifier};
 use crate::protocol::token::{self, Grant, HttpRequest, TokenSet};
 use crate::protocol::transaction::Transaction;
 use crate::protocol::{url, AuthError};
+use crate::protocol::dpop::{self, ProofClaims};
+use crate::web::dpop_key::{self, DpopKey};
 use crate::web::fetch::{self, HttpResponse};
 use crate::web::storage::Store;
 use crate::web::{clock, location, locks, random};
@@ -27,6 +29,8 @@ use std::task::{Poll, Waker};
 const TOKENS_PREFIX: &str = "wasm-oauth:tokens:";
 const TRANSACTION_PREFIX: &str = "wasm-oauth:tx:";
 const REFRESH_LOCK_PREFIX: &str = "wasm-oauth:refresh:";
+/// IndexedDB key of a client's DPoP key pair.
+const DPOP_KEY_PREFIX: &str = "wasm-oauth:dpop:";
 /// Tolerated clock difference with the issuer for ID token `exp`/`iat` (as oidc-client-ts).
 const CLOCK_SKEW_SECS: u64 = 300;
 
@@ -62,6 +66,9 @@ impl Inflight {
 struct Shared {
     metadata: RefCell<Option<Rc<Metadata>>>,
     inflight: RefCell<Option<Rc<Inflight>>>,
+    dpop_key: RefCell<Option<Rc<DpopKey>>>,
+    /// The token endpoint's last `DPoP-Nonce`.
+    dpop_nonce: RefCell<Option<String>>,
 }
 
 thread_local! {
@@ -141,7 +148,51 @@ impl Client {
     }
 
     async fn send(&self, request: &HttpRequest) -> Result<HttpResponse, AuthError> {
-        fetch::send(request, self.config.request_timeout_ms, false).await
+        fetch::send(request, self.config.request_timeout_ms, self.config.include_credentials).await
+    }
+
+    /// Sends a token-endpoint request; with `dpop`, each attempt carries a fresh proof and a
+    /// `use_dpop_nonce` answer is retried once with the nonce it sent (RFC 9449 §8: the
+    /// server rejects such a request before it looks at the grant).
+    async fn send_token_request(&self, request: HttpRequest) -> Result<HttpResponse, AuthError> {
+        if !self.config.dpop {
+            return self.send(&request).await;
+        }
+        let mut retried = false;
+        loop {
+            let nonce = self.shared.dpop_nonce.borrow().clone();
+            let proof = self.dpop_proof(request.method, &request.url, nonce.as_deref(), None).await?;
+            let mut signed = request.clone();
+            signed.headers.push(("DPoP".into(), proof));
+            let response = self.send(&signed).await?;
+            let fresh_nonce = response.dpop_nonce.is_some() && response.dpop_nonce != nonce;
+            if let Some(n) = &response.dpop_nonce {
+                *self.shared.dpop_nonce.borrow_mut() = Some(n.clone());
+            }
+            if retried || !fresh_nonce || !dpop::is_use_dpop_nonce(response.status, &response.body) {
+                return Ok(response);
+            }
+            retried = true;
+        }
+    }
+
+    async fn dpop_key(&self) -> Result<Rc<DpopKey>, AuthError> {
+        if let Some(key) = self.shared.dpop_key.borrow().clone() {
+            return Ok(key);
+        }
+        let key = Rc::new(dpop_key::load_or_create(&[DPOP_KEY_PREFIX, &self.key].concat()).await?);
+        *self.shared.dpop_key.borrow_mut() = Some(key.clone());
+        Ok(key)
+    }
+
+    /// A DPoP proof for `method url`; with an access token it carries `ath`, for API calls.
+    pub async fn dpop_proof(&self, method: &str, url: &str, nonce: Option<&str>, access_token: Option<&str>) -> Result<String, AuthError> {
+        let key = self.dpop_key().await?;
+        let jti = pkce::random_token(&random::bytes32()?);
+        let claims = ProofClaims { htm: method, htu: url, iat: clock::now(), jti: &jti, nonce, access_token };
+        let input = dpop::signing_input(&key.jwk, &claims);
+        let signature = key.sign(&input).await?;
+        Ok(dpop::proof(&input, &signature))
     }
 
     /// Discovered metadata, fetched once per page and issuer.
@@ -208,6 +259,11 @@ impl Client {
         let redirect_uri = self.config.redirect_uri.clone().ok_or_else(|| AuthError::config("redirectUri is required"))?;
         let endpoint = self.endpoint(Endpoint::Authorization).await?;
         let scope = options.scope.or_else(|| self.config.scope.clone()).unwrap_or_default();
+        let mut extra_params = options.extra_params;
+        if self.config.dpop {
+            // Binds the authorization code to this client's key (RFC 9449 §10).
+            extra_params.push(("dpop_jkt".into(), self.dpop_key().await?.jwk.thumbprint()));
+        }
         let verifier = Verifier::from_random(&random::bytes32()?);
         let state = pkce::random_token(&random::bytes32()?);
         let nonce = if authorize::scope_has_openid(&scope) { Some(pkce::random_token(&random::bytes32()?)) } else { None };
@@ -221,7 +277,7 @@ impl Client {
                 nonce: nonce.as_deref(),
                 code_challenge: &verifier.challenge(),
                 scope: &scope,
-                extra_params: &options.extra_params,
+                extra_params: &extra_params,
             },
         );
         let transaction = Transaction {
@@ -276,7 +332,7 @@ impl Client {
         };
         let endpoint = self.endpoint(Endpoint::Token).await?;
         let grant = Grant::AuthorizationCode { code, verifier: &transaction.verifier, redirect_uri: &transaction.redirect_uri };
-        let response = self.send(&token::token_request(&self.config, &endpoint, grant)).await?;
+        let response = self.send_token_request(token::token_request(&self.config, &endpoint, grant)).await?;
         let tokens = token::parse_token_response(response.status, &response.body, clock::now())?;
         if let Some(id_token) = &tokens.id_token {
             self.check_id_token(id_token.expose(), transaction.nonce.as_deref(), None)?;
@@ -364,7 +420,7 @@ impl Client {
             },
         };
         let endpoint = self.endpoint(Endpoint::Token).await?;
-        let response = self.send(&token::token_request(&self.config, &endpoint, grant)).await?;
+        let response = self.send_token_request(token::token_request(&self.config, &endpoint, grant)).await?;
         let fresh = match token::parse_token_response(response.status, &response.body, clock::now()) {
             Ok(fresh) => fresh,
             Err(e) => {
@@ -395,6 +451,10 @@ impl Client {
     pub async fn sign_out(&self, options: SignOut) -> Result<(), AuthError> {
         let tokens = self.tokens();
         self.clear();
+        if self.config.dpop {
+            dpop_key::forget(&[DPOP_KEY_PREFIX, &self.key].concat()).await;
+            *self.shared.dpop_key.borrow_mut() = None;
+        }
         if options.revoke {
             if let Some(t) = &tokens {
                 let (token, hint) = match &t.refresh_token {

@@ -96,6 +96,21 @@ impl AuthClient {
         })
     }
 
+    /// A DPoP proof for an API call: `{ url, method, nonce?, accessToken? }` (the stored
+    /// access token by default, for `ath`). Needs `dpop: true`.
+    #[wasm_bindgen(js_name = generateDpopProof)]
+    pub fn generate_dpop_proof(&self, options: JsValue) -> Promise {
+        let client = self.client.clone();
+        promise(async move {
+            if !client.config.dpop {
+                return Err(AuthError::config("generateDpopProof needs dpop: true"));
+            }
+            let (url, method, nonce, access_token) = read_config::dpop_proof_options(&options)?;
+            let access_token = access_token.or_else(|| client.tokens().map(|t| t.access_token.expose().to_owned()));
+            Ok(JsValue::from_str(&client.dpop_proof(&method, &url, nonce.as_deref(), access_token.as_deref()).await?))
+        })
+    }
+
     /// True while tokens are stored and the access token is valid or can be refreshed.
     #[wasm_bindgen(js_name = isAuthenticated)]
     pub fn is_authenticated(&self) -> bool {

@@ -114,6 +114,8 @@ pub fn config(value: &JsValue) -> Result<Config, AuthError> {
         client_auth_method: r.string("clientAuthMethod")?,
         api_key: r.string("apiKey")?.map(Secret::new),
         dangerously_allow_secrets_in_browser: r.boolean("dangerouslyAllowSecretsInBrowser")?,
+        dpop: r.boolean("dpop")?,
+        token_request_credentials: r.string("tokenRequestCredentials")?,
     };
     let runtime = Runtime { has_document: global::has_document(), has_web_storage: storage::has_web_storage() };
     input.resolve(runtime)
@@ -171,4 +173,13 @@ pub fn callback_url(value: &JsValue) -> Option<String> {
         return None;
     }
     value.as_string().or_else(|| value.dyn_ref::<Object>().map(|o| String::from(o.to_string())))
+}
+
+/// `{ url, method, nonce?, accessToken? }` for `generateDpopProof`.
+pub fn dpop_proof_options(value: &JsValue) -> Result<(String, String, Option<String>, Option<String>), AuthError> {
+    object(value, "generateDpopProof needs { url, method }")?;
+    let r = Reader(value);
+    let url = r.string("url")?.ok_or_else(|| AuthError::config("generateDpopProof needs a url"))?;
+    let method = r.string("method")?.unwrap_or_else(|| "GET".into());
+    Ok((url, method, r.string("nonce")?, r.string("accessToken")?))
 }

@@ -62,6 +62,11 @@ pub struct ConfigInput {
     pub client_auth_method: Option<String>,
     pub api_key: Option<Secret>,
     pub dangerously_allow_secrets_in_browser: bool,
+    /// `dpop: true`: DPoP-bound tokens (RFC 9449).
+    pub dpop: bool,
+    /// `tokenRequestCredentials`: `"same-origin"` (default, fetch's) or `"include"` (send
+    /// cookies, e.g. to the app's own backend acting as a token endpoint).
+    pub token_request_credentials: Option<String>,
 }
 
 /// The runtime the config is resolved for: secrets are refused in a page with a `document`.
@@ -98,6 +103,10 @@ pub struct Config {
     pub client_secret: Option<Secret>,
     pub client_auth_method: ClientAuthMethod,
     pub api_key: Option<Secret>,
+    /// Sign every token request with a DPoP proof and bind the authorization code (`dpop_jkt`).
+    pub dpop: bool,
+    /// Token requests carry cookies (`credentials: "include"`).
+    pub include_credentials: bool,
 }
 
 impl ConfigInput {
@@ -289,6 +298,12 @@ impl ConfigInput {
             return Err(AuthError::config("extraTokenParams has an empty key"));
         }
 
+        let include_credentials = match self.token_request_credentials.as_deref() {
+            None | Some("same-origin") => false,
+            Some("include") => true,
+            Some(_) => return Err(AuthError::config("tokenRequestCredentials must be \"same-origin\" or \"include\"")),
+        };
+
         Ok(Config {
             client_id,
             redirect_uri: self.redirect_uri,
@@ -311,6 +326,8 @@ impl ConfigInput {
             client_secret: self.client_secret,
             client_auth_method,
             api_key: self.api_key,
+            dpop: self.dpop,
+            include_credentials,
         })
     }
 }

@@ -19,3 +19,23 @@ pub fn get_as<T: JsCast>(name: &str) -> Option<T> {
 pub fn has_document() -> bool {
     get("document").is_some()
 }
+
+/// `target[method](...args)`, through Reflect, so rarely used APIs (IndexedDB, SubtleCrypto)
+/// need no web-sys bindings of their own.
+pub fn call(target: &JsValue, method: &str, args: &[&JsValue]) -> Result<JsValue, JsValue> {
+    let function: js_sys::Function = Reflect::get(target, &JsValue::from_str(method))?.dyn_into()?;
+    let list = js_sys::Array::new();
+    for arg in args {
+        list.push(arg);
+    }
+    Reflect::apply(&function, target, &list)
+}
+
+/// A plain object from key-value pairs.
+pub fn object(members: &[(&str, JsValue)]) -> js_sys::Object {
+    let o = js_sys::Object::new();
+    for (k, v) in members {
+        let _ = Reflect::set(&o, &JsValue::from_str(k), v);
+    }
+    o
+}

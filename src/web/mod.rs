@@ -4,8 +4,10 @@
 //! workers and Node 20 (where Web Storage and Web Locks are missing and memory is used).
 
 pub mod clock;
+pub mod dpop_key;
 pub mod fetch;
 pub mod global;
+pub mod idb;
 pub mod locks;
 pub mod location;
 pub mod random;
