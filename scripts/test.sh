@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# The project's test command (README "Commands"; CI runs it through .ci/run).
+# From a fresh Debian 12 machine: installs everything (scripts/setup.sh, idempotent), then
+#   1. host tests          cargo test                          (protocol unit tests)
+#   2. browser tests       wasm-pack test --headless --chrome  (tests/*.rs, real Chromium)
+#   3. release build       scripts/build.sh                    (pkg/)
+#   4. end-to-end tests    node --test tests/e2e/*.test.mjs    (pkg/ in Chromium against
+#                          oidc-provider and the Basic fixture; size budget; demo --headless)
+# Every step runs even when an earlier one failed, except the e2e tests, which need the build.
+# Exits non-zero when any step failed; ends with a summary table.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+export PATH="$ROOT/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+export CHROMEDRIVER=${CHROMEDRIVER:-/usr/bin/chromedriver}
+export CARGO_TERM_COLOR=${CARGO_TERM_COLOR:-never}
+
+declare -a NAMES=() RESULTS=() TIMES=()
+FAILED=0
+run_step() {  # run_step <name> <command...>
+  local name=$1; shift
+  printf '\n======== %s: %s\n' "$name" "$*"
+  local t0=$SECONDS rc=0
+  "$@" || rc=$?
+  local dt=$((SECONDS - t0))
+  NAMES+=("$name"); TIMES+=("${dt}s")
+  if [ "$rc" -eq 0 ]; then RESULTS+=("ok"); else RESULTS+=("FAILED (exit $rc)"); FAILED=1; fi
+  printf '======== %s: %s in %ss\n' "$name" "${RESULTS[-1]}" "$dt"
+  return "$rc"
+}
+skip_step() { NAMES+=("$1"); RESULTS+=("skipped ($2)"); TIMES+=("-"); FAILED=1; }
+summary() {
+  printf '\n======== summary (total %ss)\n' "$SECONDS"
+  for i in "${!NAMES[@]}"; do printf '  %-16s %-8s %s\n' "${NAMES[$i]}" "${TIMES[$i]}" "${RESULTS[$i]}"; done
+  if [ "$FAILED" -eq 0 ]; then echo "ALL PASSED"; else echo "SOME STEPS FAILED"; fi
+}
+
+if ! run_step setup bash scripts/setup.sh; then
+  skip_step host-tests "setup failed"; skip_step browser-tests "setup failed"
+  skip_step build "setup failed"; skip_step e2e "setup failed"
+  summary; exit 1
+fi
+
+run_step host-tests cargo test
+# Browser tests: builds for wasm32 with the dev profile (no wasm-opt), runs in headless
+# Chromium via chromedriver; webdriver.json at the crate root adds the Chromium flags.
+# Not -q: it breaks the test runner's output.
+run_step browser-tests wasm-pack test --headless --chrome
+if run_step build bash scripts/build.sh; then
+  shopt -s nullglob
+  E2E=(tests/e2e/*.test.mjs)
+  shopt -u nullglob
+  if [ "${#E2E[@]}" -eq 0 ]; then
+    skip_step e2e "no tests/e2e/*.test.mjs"
+  else
+    # One test file at a time (2 cores; each file starts its own Chromium and servers).
+    run_step e2e node --test --test-concurrency=1 --test-timeout=300000 "${E2E[@]}"
+  fi
+else
+  skip_step e2e "build failed"
+fi
+summary
+exit "$FAILED"
