@@ -25,6 +25,9 @@ pub enum Value {
     Object(Vec<(String, Value)>),
 }
 
+/// 2^53 - 1, JavaScript's `Number.MAX_SAFE_INTEGER`.
+pub const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
+
 /// Deepest nesting accepted by [`parse`].
 pub const MAX_DEPTH: usize = 64;
 
@@ -469,6 +472,14 @@ impl Value {
             _ => None,
         }
     }
+    /// The number as an unsigned integer, when it is integral, >= 0 and at most 2^53 (the
+    /// integers JavaScript holds exactly).
+    pub fn as_u64(&self) -> Option<u64> {
+        match self {
+            Value::Number(n) if *n >= 0.0 && *n <= MAX_SAFE_INTEGER as f64 && (*n as u64) as f64 == *n => Some(*n as u64),
+            _ => None,
+        }
+    }
     /// The boolean, when this is one.
     pub fn as_bool(&self) -> Option<bool> {
         match self {
@@ -784,6 +795,11 @@ mod tests {
         assert_eq!(v.get("n").and_then(Value::as_f64), Some(2.0));
         assert_eq!(v.get("s").and_then(Value::as_f64), None);
         assert_eq!(v.get("b").and_then(Value::as_bool), Some(true));
+        assert_eq!(v.get("n").and_then(Value::as_u64), Some(2));
+        for (text, expected) in [("0", Some(0)), ("-1", None), ("1.5", None), ("9007199254740991", Some(MAX_SAFE_INTEGER)),
+            ("9007199254740992", None), ("1e400", None), ("\"5\"", None), ("-0", Some(0))] {
+            assert_eq!(parse(text).unwrap().as_u64(), expected, "{text}");
+        }
         assert_eq!(v.get("a").and_then(Value::as_array).map(<[Value]>::len), Some(1));
         assert_eq!(v.get("o").and_then(Value::as_object).map(<[(String, Value)]>::len), Some(0));
         assert_eq!(v.get("a").and_then(Value::as_object), None);

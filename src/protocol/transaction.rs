@@ -1,10 +1,14 @@
 //! The sign-in transaction: what `signIn` stores and `handleCallback` needs back.
 //! Stored in sessionStorage under `wasm-oauth:tx:<state>`, so several pending sign-ins coexist.
 
+use crate::protocol::json::{self, ObjectWriter, Value};
 use crate::protocol::Secret;
 
 /// A transaction expires this long after creation (API.md "Storage").
 pub const TRANSACTION_TTL_SECS: u64 = 3600;
+
+/// Version tag of the stored record; a record with another (or none) is foreign.
+const RECORD_VERSION: i64 = 1;
 
 /// One pending sign-in.
 #[derive(Clone, Debug, PartialEq)]
@@ -25,9 +29,158 @@ pub struct Transaction {
 impl Transaction {
     /// True when more than [`TRANSACTION_TTL_SECS`] have passed (or the clock went backwards
     /// by more than that).
-    pub fn is_expired(&self, now: u64) -> bool { todo!() }
+    pub fn is_expired(&self, now: u64) -> bool {
+        now.saturating_sub(self.created_at) > TRANSACTION_TTL_SECS
+            || self.created_at.saturating_sub(now) > TRANSACTION_TTL_SECS
+    }
+
     /// The stored record (JSON).
-    pub fn encode(&self) -> String { todo!() }
+    ///
+    /// `{"v":1,"k":client_key,"s":state,"p":verifier,"n":nonce?,"r":redirect_uri,"a":app_state?,"c":created_at}`;
+    /// `a` holds the appState JSON text as a string.
+    pub fn encode(&self) -> String {
+        let mut w = ObjectWriter::new();
+        w.integer("v", RECORD_VERSION)
+            .string("k", &self.client_key)
+            .string("s", &self.state)
+            .string("p", self.verifier.expose());
+        if let Some(n) = &self.nonce {
+            w.string("n", n);
+        }
+        w.string("r", &self.redirect_uri);
+        if let Some(a) = &self.app_state {
+            w.string("a", a);
+        }
+        w.integer("c", i64::try_from(self.created_at).unwrap_or(i64::MAX));
+        w.finish()
+    }
+
     /// Reads a stored record; `None` for anything corrupted or foreign.
-    pub fn decode(text: &str) -> Option<Transaction> { todo!() }
+    ///
+    /// Every member must have its type (absent optional members are fine, `null` is not);
+    /// `state` and `verifier` must not be empty; members this version doesn't know are ignored.
+    pub fn decode(text: &str) -> Option<Transaction> {
+        let v = json::parse(text)?;
+        v.as_object()?;
+        if v.get("v")?.as_f64()? != RECORD_VERSION as f64 {
+            return None;
+        }
+        let string = |key: &str| v.get(key).and_then(Value::as_str).map(String::from);
+        let optional = |key: &str| match v.get(key) {
+            None => Some(None),
+            Some(Value::String(s)) => Some(Some(s.clone())),
+            Some(_) => None,
+        };
+        let state = string("s").filter(|s| !s.is_empty())?;
+        let verifier = string("p").filter(|s| !s.is_empty())?;
+        Some(Transaction {
+            client_key: string("k")?,
+            state,
+            verifier: Secret::new(verifier),
+            nonce: optional("n")?,
+            redirect_uri: string("r")?,
+            app_state: optional("a")?,
+            created_at: v.get("c")?.as_u64()?,
+        })
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::protocol::encoding::tests::Rng;
+
+    pub(crate) fn sample() -> Transaction {
+        Transaction {
+            client_key: "spa|https://auth.example.com/token".into(),
+            state: "c3RhdGUtc3RhdGUtc3RhdGUtc3RhdGUtc3RhdGUtc3Q".into(),
+            verifier: Secret::new("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
+            nonce: Some("bm9uY2Ut".into()),
+            redirect_uri: "https://app.example.com/callback".into(),
+            app_state: Some(r#"{"returnTo":"/settings?tab=1","n":[1,2]}"#.into()),
+            created_at: 1_700_000_000,
+        }
+    }
+
+    #[test]
+    fn round_trip() {
+        let t = sample();
+        assert_eq!(Transaction::decode(&t.encode()), Some(t.clone()));
+        let bare = Transaction { nonce: None, app_state: None, ..t };
+        let text = bare.encode();
+        assert!(!text.contains("\"n\"") && !text.contains("\"a\""), "{text}");
+        assert_eq!(Transaction::decode(&text), Some(bare));
+    }
+
+    #[test]
+    fn encoded_form_is_compact_json() {
+        let t = Transaction { app_state: Some("\"x\"".into()), nonce: None, ..sample() };
+        assert_eq!(
+            t.encode(),
+            r#"{"v":1,"k":"spa|https://auth.example.com/token","s":"c3RhdGUtc3RhdGUtc3RhdGUtc3RhdGUtc3RhdGUtc3Q","p":"dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk","r":"https://app.example.com/callback","a":"\"x\"","c":1700000000}"#
+        );
+    }
+
+    #[test]
+    fn corrupted_or_foreign_records() {
+        let good = sample().encode();
+        let cases = [
+            String::new(),
+            "null".into(),
+            "[]".into(),
+            "{}".into(),
+            "\"text\"".into(),
+            good.replace("\"v\":1", "\"v\":2"),
+            good.replace("\"v\":1,", ""),
+            good.replace("\"c\":1700000000", "\"c\":\"1700000000\""),
+            good.replace("\"c\":1700000000", "\"c\":-1"),
+            good.replace("\"c\":1700000000", "\"c\":1.5"),
+            good.replace("\"n\":\"bm9uY2Ut\"", "\"n\":null"),
+            good.replace("\"n\":\"bm9uY2Ut\"", "\"n\":5"),
+            good.replace("\"s\":\"c3RhdGUtc3RhdGUtc3RhdGUtc3RhdGUtc3RhdGUtc3Q\"", "\"s\":\"\""),
+            good.replace("\"p\":\"dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk\"", "\"p\":7"),
+            good.replace("\"r\":", "\"x\":"),
+            good[..good.len() - 1].to_string(),
+            good.clone() + "x",
+        ];
+        for text in cases {
+            assert_eq!(Transaction::decode(&text), None, "{text}");
+        }
+        // Unknown members are ignored.
+        let extra = good.replacen('{', "{\"future\":true,", 1);
+        assert_eq!(Transaction::decode(&extra), Some(sample()));
+    }
+
+    #[test]
+    fn expiry() {
+        let t = sample();
+        let c = t.created_at;
+        assert!(!t.is_expired(c));
+        assert!(!t.is_expired(c + TRANSACTION_TTL_SECS));
+        assert!(t.is_expired(c + TRANSACTION_TTL_SECS + 1));
+        assert!(!t.is_expired(c - TRANSACTION_TTL_SECS), "small backwards clock steps are tolerated");
+        assert!(t.is_expired(c - TRANSACTION_TTL_SECS - 1));
+        assert!(t.is_expired(u64::MAX));
+        assert!(t.is_expired(0));
+    }
+
+    #[test]
+    fn debug_hides_the_verifier() {
+        assert!(!format!("{:?}", sample()).contains("dBjftJeZ4CVP"));
+    }
+
+    #[test]
+    fn random_records_never_panic() {
+        let mut rng = Rng(31337);
+        let good = sample().encode();
+        for _ in 0..5000 {
+            let mut bytes = good.clone().into_bytes();
+            for _ in 0..3 {
+                let i = rng.below(bytes.len());
+                bytes[i] = rng.next() as u8;
+            }
+            let text = String::from_utf8_lossy(&bytes);
+            let _ = Transaction::decode(&text);
+        }
+    }
 }
