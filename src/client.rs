@@ -15,10 +15,12 @@ use crate::protocol::token::{self, Grant, HttpRequest, TokenSet};
 use crate::protocol::transaction::Transaction;
 use crate::protocol::{url, AuthError};
 use crate::protocol::dpop::{self, ProofClaims};
+use crate::protocol::rotation::{self, Lookup, RotationLog};
 use crate::web::dpop_key::{self, DpopKey};
 use crate::web::fetch::{self, HttpResponse};
 use crate::web::storage::Store;
-use crate::web::{clock, location, locks, random};
+use crate::web::{clock, idb, location, locks, random};
+use wasm_bindgen::JsValue;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::future::poll_fn;
@@ -31,6 +33,8 @@ const TRANSACTION_PREFIX: &str = "wasm-oauth:tx:";
 const REFRESH_LOCK_PREFIX: &str = "wasm-oauth:refresh:";
 /// IndexedDB key of a client's DPoP key pair.
 const DPOP_KEY_PREFIX: &str = "wasm-oauth:dpop:";
+/// IndexedDB key of a client's rotation log.
+const ROTATION_PREFIX: &str = "wasm-oauth:rotation:";
 /// Tolerated clock difference with the issuer for ID token `exp`/`iat` (as oidc-client-ts).
 const CLOCK_SKEW_SECS: u64 = 300;
 
@@ -383,8 +387,8 @@ impl Client {
         self.renew(true, 0).await
     }
 
-    /// Joins the renewal in flight for this client, or leads one. With `storage: "local"`
-    /// the leader also holds a Web Lock, so only one tab spends the refresh token.
+    /// Joins the renewal in flight for this client, or leads one. Where tabs can share a
+    /// refresh token the leader also holds a Web Lock, so only one tab at a time renews.
     async fn renew(&self, force: bool, leeway: u64) -> Result<TokenSet, AuthError> {
         let joined = self.shared.inflight.borrow().clone();
         if let Some(flight) = joined {
@@ -392,7 +396,7 @@ impl Client {
         }
         let flight = Rc::new(Inflight::default());
         *self.shared.inflight.borrow_mut() = Some(flight.clone());
-        let result = if self.config.storage == StorageKind::Local {
+        let result = if self.shares_tokens_across_tabs() {
             locks::with_lock(&[REFRESH_LOCK_PREFIX, &self.key].concat(), self.renew_now(force, leeway)).await
         } else {
             self.renew_now(force, leeway).await
@@ -402,16 +406,52 @@ impl Client {
         result
     }
 
+    /// True when tabs can hold the same refresh token: tokens in localStorage, or in a
+    /// sessionStorage that a duplicated tab copied. Renewals then take a Web Lock and consult
+    /// the rotation log.
+    fn shares_tokens_across_tabs(&self) -> bool {
+        self.config.grant_type == GrantType::AuthorizationCode && self.config.storage != StorageKind::Memory
+    }
+
+    fn rotation_key(&self) -> String {
+        [ROTATION_PREFIX, &self.key].concat()
+    }
+
+    async fn rotation_log(&self) -> RotationLog {
+        idb::get(&self.rotation_key()).await.and_then(|v| v.as_string()).map(|t| RotationLog::decode(&t)).unwrap_or_default()
+    }
+
     async fn renew_now(&self, force: bool, leeway: u64) -> Result<TokenSet, AuthError> {
+        let now = clock::now();
         // Re-read: another caller or tab may have renewed while this one waited.
-        let current = self.tokens();
-        if !force {
-            if let Some(t) = &current {
-                if t.is_fresh(clock::now(), leeway) {
-                    return Ok(t.clone());
+        let mut current = self.tokens();
+        if let Some(t) = current.as_ref().filter(|t| !force && t.is_fresh(now, leeway)) {
+            return Ok(t.clone());
+        }
+        let cross_tab = self.shares_tokens_across_tabs();
+        let mut log = RotationLog::default();
+        if cross_tab {
+            if let Some(refresh_token) = current.as_ref().and_then(|t| t.refresh_token.as_ref()) {
+                log = self.rotation_log().await;
+                match log.lookup(&rotation::fingerprint(refresh_token.expose()), now) {
+                    Lookup::Unspent => {}
+                    Lookup::Adopt(record) => {
+                        if let Some(adopted) = TokenSet::decode(&record) {
+                            self.save(&adopted);
+                            if !force && adopted.is_fresh(now, leeway) {
+                                return Ok(adopted);
+                            }
+                            current = Some(adopted);
+                        }
+                    }
+                    Lookup::Spent => {
+                        self.clear();
+                        return Err(AuthError::new(codes::INVALID_GRANT, "this tab's refresh token was already used by another tab"));
+                    }
                 }
             }
         }
+        let spent = current.as_ref().and_then(|t| t.refresh_token.as_ref()).map(|rt| rotation::fingerprint(rt.expose()));
         let grant = match self.config.grant_type {
             GrantType::ClientCredentials => Grant::ClientCredentials,
             GrantType::AuthorizationCode => match current.as_ref().and_then(|t| t.refresh_token.as_ref()) {
@@ -443,6 +483,12 @@ impl Client {
             _ => fresh,
         };
         self.save(&fresh);
+        if let (true, Some(spent)) = (cross_tab, spent) {
+            let next = fresh.refresh_token.as_ref().map(|rt| rotation::fingerprint(rt.expose()));
+            let now = clock::now();
+            log.record(spent, fresh.encode(), next, now);
+            idb::put(&self.rotation_key(), &JsValue::from_str(&log.encode(now))).await;
+        }
         Ok(fresh)
     }
 
@@ -451,6 +497,9 @@ impl Client {
     pub async fn sign_out(&self, options: SignOut) -> Result<(), AuthError> {
         let tokens = self.tokens();
         self.clear();
+        if self.shares_tokens_across_tabs() {
+            idb::delete(&self.rotation_key()).await;
+        }
         if self.config.dpop {
             dpop_key::forget(&[DPOP_KEY_PREFIX, &self.key].concat()).await;
             *self.shared.dpop_key.borrow_mut() = None;

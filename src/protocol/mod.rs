@@ -14,6 +14,7 @@ pub mod error;
 pub mod json;
 pub mod jwt;
 pub mod pkce;
+pub mod rotation;
 pub mod secret;
 pub mod token;
 pub mod transaction;
