@@ -315,14 +315,31 @@ export function refresh(config: AuthConfig): Promise<TokenSet>;
 // Initialisation (wasm-bindgen --target web)
 // ---------------------------------------------------------------------------------------------
 
-/** Where the WebAssembly module comes from: a URL to fetch, a response, bytes or a compiled module. */
-export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembly.Module;
-/** The WebAssembly module as bytes or compiled, for {@link initSync}. */
-export type SyncInitInput = BufferSource | WebAssembly.Module;
+// DOM and WebAssembly types are looked up on `globalThis`, so that these declarations also
+// compile in projects without `lib.dom` (Node): a type that does not exist there is `never`.
+type Global = typeof globalThis;
+type InstanceOf<K extends string> = Global extends { [P in K]: { prototype: infer T } } ? T : never;
+type WebAssemblyInstanceOf<K extends string> = Global extends { WebAssembly: { [P in K]: { prototype: infer T } } } ? T : never;
+
+/**
+ * Where the WebAssembly module comes from: a URL to fetch, a `Response`, the bytes, or a
+ * compiled `WebAssembly.Module`.
+ */
+export type InitInput =
+  | string
+  | InstanceOf<"URL">
+  | InstanceOf<"Request">
+  | InstanceOf<"Response">
+  | ArrayBuffer
+  | ArrayBufferView
+  | WebAssemblyInstanceOf<"Module">;
+/** The WebAssembly module as bytes or compiled (`WebAssembly.Module`), for {@link initSync}. */
+export type SyncInitInput = ArrayBuffer | ArrayBufferView | WebAssemblyInstanceOf<"Module">;
 
 /** The instantiated module's exports (internal; only `memory` is meant to be looked at). */
 export interface InitOutput {
-  readonly memory: WebAssembly.Memory;
+  /** The module's `WebAssembly.Memory`. */
+  readonly memory: WebAssemblyInstanceOf<"Memory">;
 }
 
 /**
@@ -343,3 +360,6 @@ export default function init(module_or_path: InitInput | Promise<InitInput>): Pr
 export function initSync(options: { module: SyncInitInput }): InitOutput;
 /** @deprecated Pass `{ module }` instead. */
 export function initSync(module: SyncInitInput): InitOutput;
+
+// Only the declarations marked `export` above are part of the package.
+export {};
