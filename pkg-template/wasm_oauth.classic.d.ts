@@ -16,14 +16,15 @@ import type * as WasmOAuthModule from "./wasm_oauth.js";
 /** The `wasmOAuth` global: the init function, with every export of the package attached. */
 export interface WasmOAuthGlobal extends Omit<typeof WasmOAuthModule, "default"> {
   /**
-   * Instantiates the module. The script already starts this itself with the `.wasm` next to
-   * its own URL; call it only where that URL is unknown (a worker's `importScripts`, an inlined
-   * copy), before awaiting {@link WasmOAuthGlobal.ready}.
+   * Loads and instantiates the module. The script already does this itself, with the `.wasm`
+   * next to its own URL; call it only where that URL is unknown (a worker's `importScripts`,
+   * an inlined copy) or to retry from elsewhere after a failure. Updates {@link WasmOAuthGlobal.ready}.
    */
   (options?: { module_or_path?: WasmOAuthModule.InitInput | Promise<WasmOAuthModule.InitInput> }): Promise<WasmOAuthModule.InitOutput>;
   /**
-   * Resolves to `wasmOAuth` itself once the WebAssembly module is ready; rejects when it could
-   * not be loaded (e.g. a CSP without `'wasm-unsafe-eval'`, or the `.wasm` not served).
+   * The outcome of the latest load: resolves to `wasmOAuth` itself once the WebAssembly module
+   * is ready; rejects with the reason it could not be loaded (e.g. a CSP without
+   * `'wasm-unsafe-eval'`, or the `.wasm` not served next to the script).
    */
   readonly ready: Promise<WasmOAuthGlobal>;
 }
