@@ -1,5 +1,8 @@
 //! Authorization server metadata: OpenID Connect Discovery 1.0 and RFC 8414.
 
+use crate::protocol::error::codes;
+use crate::protocol::json::{self, Value};
+use crate::protocol::url::check_endpoint;
 use crate::protocol::AuthError;
 
 /// The metadata fields the library uses.
@@ -19,9 +22,156 @@ pub struct Metadata {
 
 /// The two places to look, in order: `{issuer}/.well-known/openid-configuration` (trailing `/`
 /// of the issuer removed first), then RFC 8414's `{origin}/.well-known/oauth-authorization-server{path}`.
-pub fn discovery_urls(issuer: &str) -> [String; 2] { todo!() }
+///
+/// `https://h/tenant` gives `https://h/tenant/.well-known/openid-configuration` and
+/// `https://h/.well-known/oauth-authorization-server/tenant`.
+pub fn discovery_urls(issuer: &str) -> [String; 2] {
+    let trimmed = issuer.strip_suffix('/').unwrap_or(issuer);
+    let oidc = [trimmed, "/.well-known/openid-configuration"].concat();
+    // Split at the first `/` after `scheme://`: origin, then path.
+    let after_scheme = trimmed.find("://").map_or(0, |i| i + 3);
+    let path_start = trimmed.get(after_scheme..).and_then(|rest| rest.find('/')).map_or(trimmed.len(), |i| after_scheme + i);
+    let origin = trimmed.get(..path_start).unwrap_or(trimmed);
+    let path = trimmed.get(path_start..).unwrap_or("");
+    let rfc8414 = [origin, "/.well-known/oauth-authorization-server", path].concat();
+    [oidc, rfc8414]
+}
 
 /// Parses a metadata document. Its `issuer` must equal the configured one exactly
 /// (`issuer_mismatch`); every endpoint present must pass
 /// [`crate::protocol::url::check_endpoint`] (`invalid_response`); not JSON: `invalid_response`.
-pub fn parse_metadata(body: &str, issuer: &str) -> Result<Metadata, AuthError> { todo!() }
+///
+/// A member with the wrong type (an endpoint that is not a string, a flag that is not a boolean)
+/// is `invalid_response`; `null` counts as absent.
+pub fn parse_metadata(body: &str, issuer: &str) -> Result<Metadata, AuthError> {
+    let v = json::parse(body).filter(|v| v.as_object().is_some())
+        .ok_or_else(|| AuthError::response("the issuer's metadata is not a JSON object"))?;
+    if v.get("issuer").and_then(Value::as_str) != Some(issuer) {
+        return Err(AuthError::new(codes::ISSUER_MISMATCH, "the metadata's issuer is not the configured issuer"));
+    }
+    let endpoint = |key: &str| -> Result<Option<String>, AuthError> {
+        match v.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(url)) if check_endpoint(url).is_ok() => Ok(Some(url.clone())),
+            Some(_) => Err(AuthError::response("the issuer's metadata has an endpoint that is not an https URL")),
+        }
+    };
+    let flag = match v.get("authorization_response_iss_parameter_supported") {
+        None | Some(Value::Null) => false,
+        Some(Value::Bool(b)) => *b,
+        Some(_) => return Err(AuthError::response("the issuer's metadata has a non-boolean authorization_response_iss_parameter_supported")),
+    };
+    Ok(Metadata {
+        issuer: String::from(issuer),
+        authorization_endpoint: endpoint("authorization_endpoint")?,
+        token_endpoint: endpoint("token_endpoint")?,
+        revocation_endpoint: endpoint("revocation_endpoint")?,
+        end_session_endpoint: endpoint("end_session_endpoint")?,
+        userinfo_endpoint: endpoint("userinfo_endpoint")?,
+        iss_parameter_supported: flag,
+        dpop_supported: matches!(v.get("dpop_signing_alg_values_supported"), Some(Value::Array(_))),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::encoding::tests::Rng;
+
+    #[test]
+    fn well_known_locations() {
+        assert_eq!(discovery_urls("https://id.example.com"), [
+            "https://id.example.com/.well-known/openid-configuration".to_string(),
+            "https://id.example.com/.well-known/oauth-authorization-server".to_string(),
+        ]);
+        assert_eq!(discovery_urls("https://id.example.com/"), [
+            "https://id.example.com/.well-known/openid-configuration".to_string(),
+            "https://id.example.com/.well-known/oauth-authorization-server".to_string(),
+        ]);
+        assert_eq!(discovery_urls("https://h/tenant"), [
+            "https://h/tenant/.well-known/openid-configuration".to_string(),
+            "https://h/.well-known/oauth-authorization-server/tenant".to_string(),
+        ]);
+        assert_eq!(discovery_urls("http://127.0.0.1:3000/realms/a/"), [
+            "http://127.0.0.1:3000/realms/a/.well-known/openid-configuration".to_string(),
+            "http://127.0.0.1:3000/.well-known/oauth-authorization-server/realms/a".to_string(),
+        ]);
+    }
+
+    const ISSUER: &str = "https://id.example.com";
+
+    #[test]
+    fn full_metadata() {
+        let body = r#"{
+            "issuer": "https://id.example.com",
+            "authorization_endpoint": "https://id.example.com/authorize",
+            "token_endpoint": "https://id.example.com/token",
+            "revocation_endpoint": "https://id.example.com/revoke",
+            "end_session_endpoint": "https://id.example.com/logout",
+            "userinfo_endpoint": "https://id.example.com/me",
+            "authorization_response_iss_parameter_supported": true,
+            "dpop_signing_alg_values_supported": ["ES256"],
+            "scopes_supported": ["openid"]
+        }"#;
+        assert_eq!(parse_metadata(body, ISSUER).unwrap(), Metadata {
+            issuer: ISSUER.into(),
+            authorization_endpoint: Some("https://id.example.com/authorize".into()),
+            token_endpoint: Some("https://id.example.com/token".into()),
+            revocation_endpoint: Some("https://id.example.com/revoke".into()),
+            end_session_endpoint: Some("https://id.example.com/logout".into()),
+            userinfo_endpoint: Some("https://id.example.com/me".into()),
+            iss_parameter_supported: true,
+            dpop_supported: true,
+        });
+    }
+
+    #[test]
+    fn minimal_metadata() {
+        let m = parse_metadata(r#"{"issuer":"https://id.example.com","token_endpoint":"https://id.example.com/t","end_session_endpoint":null}"#, ISSUER).unwrap();
+        assert_eq!(m.token_endpoint.as_deref(), Some("https://id.example.com/t"));
+        assert_eq!(m.authorization_endpoint, None);
+        assert_eq!(m.end_session_endpoint, None);
+        assert!(!m.iss_parameter_supported && !m.dpop_supported);
+    }
+
+    #[test]
+    fn issuer_must_match_exactly() {
+        for body in [
+            r#"{"issuer":"https://evil.example.com"}"#,
+            r#"{"issuer":"https://id.example.com/"}"#,
+            r#"{"issuer":"HTTPS://id.example.com"}"#,
+            r#"{"token_endpoint":"https://id.example.com/t"}"#,
+            r#"{"issuer":null}"#,
+        ] {
+            assert_eq!(parse_metadata(body, ISSUER).unwrap_err().code, codes::ISSUER_MISMATCH, "{body}");
+        }
+    }
+
+    #[test]
+    fn bad_documents() {
+        for body in [
+            "", "<html></html>", "[]", "\"x\"",
+            r#"{"issuer":"https://id.example.com","token_endpoint":"http://id.example.com/t"}"#,
+            r#"{"issuer":"https://id.example.com","authorization_endpoint":"/authorize"}"#,
+            r#"{"issuer":"https://id.example.com","token_endpoint":5}"#,
+            r#"{"issuer":"https://id.example.com","revocation_endpoint":"https://x/r#f"}"#,
+            r#"{"issuer":"https://id.example.com","authorization_response_iss_parameter_supported":"true"}"#,
+        ] {
+            assert_eq!(parse_metadata(body, ISSUER).unwrap_err().code, codes::INVALID_RESPONSE, "{body}");
+        }
+        // Loopback http is fine (local test servers).
+        let m = parse_metadata(r#"{"issuer":"http://127.0.0.1:4000","token_endpoint":"http://127.0.0.1:4000/token"}"#, "http://127.0.0.1:4000").unwrap();
+        assert_eq!(m.token_endpoint.as_deref(), Some("http://127.0.0.1:4000/token"));
+    }
+
+    #[test]
+    fn random_input_never_panics() {
+        let mut rng = Rng(1);
+        for _ in 0..5000 {
+            let raw = rng.bytes(60);
+            let s = String::from_utf8_lossy(&raw);
+            let _ = discovery_urls(&s);
+            let _ = parse_metadata(&s, ISSUER);
+        }
+    }
+}
