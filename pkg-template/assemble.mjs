@@ -140,6 +140,26 @@ if (missing.length) {
   fail(`pkg-template/${NAME}.d.ts declares what the glue does not export: ${missing.join(", ")}`);
 }
 const undeclared = [...exported].filter((name) => !declared.has(name));
+// Methods of exported classes: `  name(` in the glue's class bodies, `  name(` in the d.ts's.
+function classMethods(source, indent) {
+  const methods = new Map();
+  const classes = source.matchAll(new RegExp(`^export (?:declare )?class ([A-Za-z_$][\\w$]*)[^\\n]*\\{\\n([\\s\\S]*?)^\\}`, "gm"));
+  for (const [, name, body] of classes) {
+    const found = [...body.matchAll(new RegExp(`^ {${indent}}(?:static |async )*([A-Za-z_$][\\w$]*)\\s*[(<]`, "gm"))]
+      .map((m) => m[1])
+      .filter((method) => method !== "constructor" && !method.startsWith("__"));
+    methods.set(name, new Set(found));
+  }
+  return methods;
+}
+const gluesMethods = classMethods(webJs, 4);
+const typedMethods = classMethods(files.get(`${NAME}.d.ts`).toString("utf8"), 2);
+for (const [cls, typed] of typedMethods) {
+  const real = gluesMethods.get(cls) ?? new Set();
+  const missingMethods = [...typed].filter((m) => !real.has(m));
+  if (missingMethods.length) fail(`pkg-template/${NAME}.d.ts declares ${cls} methods the glue does not have: ${missingMethods.join(", ")}`);
+  for (const m of real) if (!typed.has(m)) undeclared.push(`${cls}.prototype.${m}`);
+}
 if (undeclared.length) {
   console.warn(`assemble: warning: exported by the glue but not declared in pkg-template/${NAME}.d.ts: ${undeclared.join(", ")}`);
 }

@@ -28,6 +28,9 @@ export type StorageKind = "session" | "local" | "memory";
 /** The body encoding of token requests. */
 export type TokenRequestEncoding = "form" | "json";
 
+/** The `credentials` mode of token-endpoint requests. */
+export type TokenRequestCredentials = "same-origin" | "include";
+
 /** The grant a client uses to obtain access tokens. */
 export type GrantType = "authorization_code" | "client_credentials";
 
@@ -52,6 +55,10 @@ export interface AuthConfig {
   authorizationEndpoint?: string;
   /** The token URL. Default: from `provider` or from the `issuer`'s discovery document. */
   tokenEndpoint?: string;
+  /** The RFC 7009 revocation URL, for `signOut({ revoke: true })`. Default: from `provider`/discovery. */
+  revocationEndpoint?: string;
+  /** The RP-initiated logout URL, for `signOut({ endSession: true })`. Default: from `provider`/discovery. */
+  endSessionEndpoint?: string;
   /**
    * The issuer identifier. Enables discovery (`/.well-known/openid-configuration`, then
    * `/.well-known/oauth-authorization-server`), RFC 9207 `iss` checks on the callback and the
@@ -87,6 +94,17 @@ export interface AuthConfig {
   expiryLeeway?: number;
   /** Timeout of each token-endpoint request, in milliseconds. Default 10000. */
   requestTimeout?: number;
+  /**
+   * DPoP (RFC 9449): sign every token request with a proof from a non-extractable key kept in
+   * IndexedDB, and bind the authorization code (`dpop_jkt`). Tokens then have
+   * `tokenType: "DPoP"`; make API proofs with {@link AuthClient.generateDpopProof}. Default false.
+   */
+  dpop?: boolean;
+  /**
+   * `credentials` of token-endpoint requests: `"same-origin"` (default) or `"include"` (send
+   * cookies cross-origin, for servers that need them; their CORS must allow credentials).
+   */
+  tokenRequestCredentials?: TokenRequestCredentials;
 
   // -- server-side token sources (confidential clients) --
 
@@ -183,6 +201,18 @@ export interface GetTokenOptions {
   minValidity?: number;
 }
 
+/** Options of {@link AuthClient.generateDpopProof}. */
+export interface DpopProofOptions {
+  /** The URL of the API request (its query and fragment are not part of the proof's `htu`). */
+  url: string;
+  /** The HTTP method of the API request. Default `"GET"`. */
+  method?: string;
+  /** A `DPoP-Nonce` the resource server asked for. */
+  nonce?: string;
+  /** The access token the proof is for (its hash becomes `ath`). Default: the stored one. */
+  accessToken?: string;
+}
+
 /** ID token claims (`sub`, `name`, `email`, …) as the server sent them. */
 export type UserClaims = Record<string, unknown>;
 
@@ -211,7 +241,19 @@ export type AuthErrorCode =
   | "timeout"
   /** A body that is not JSON, has no string `access_token`, or has wrong types. */
   | "invalid_response"
-  /** ID token claims (`iss`, `aud`, `exp`, `nonce`) failed validation. */
+  /** Options of {@link AuthClient.generateDpopProof}. */
+export interface DpopProofOptions {
+  /** The URL of the API request (its query and fragment are not part of the proof's `htu`). */
+  url: string;
+  /** The HTTP method of the API request. Default `"GET"`. */
+  method?: string;
+  /** A `DPoP-Nonce` the resource server asked for. */
+  nonce?: string;
+  /** The access token the proof is for (its hash becomes `ath`). Default: the stored one. */
+  accessToken?: string;
+}
+
+/** ID token claims (`iss`, `aud`, `exp`, `nonce`) failed validation. */
   | "id_token_invalid"
   /** A non-2xx answer without an OAuth error code; `status` is set. */
   | "http_error"
@@ -288,6 +330,11 @@ export class AuthClient {
   refresh(): Promise<TokenSet>;
   /** Forgets the tokens; see {@link SignOutOptions} for revocation and RP-initiated logout. */
   signOut(options?: SignOutOptions): Promise<void>;
+  /**
+   * A DPoP proof JWT for an API call, to send as the `DPoP` header next to
+   * `Authorization: DPoP <token>`. Needs `dpop: true` (else `invalid_config`).
+   */
+  generateDpopProof(options: DpopProofOptions): Promise<string>;
   /** True while tokens are stored and the access token is valid or a refresh token is there. */
   isAuthenticated(): boolean;
   /** The stored tokens, or `null`. */
