@@ -401,13 +401,23 @@ fn decimal(v: f64, digits: u32) -> String {
     }
     // Integer with `digits` digits: a * 10^(digits - 1 - e10), rounded.
     let shift = (digits as i64) - 1 - e10;
-    let scaled = if shift >= 0 {
+    let mut scaled = if shift >= 0 {
         if shift > 300 { a * pow10(300) * pow10((shift - 300) as u64) } else { a * pow10(shift as u64) }
     } else {
         a / pow10(shift.unsigned_abs())
     };
+    // The exponent estimate may be one off after many inexact divisions: fix it up.
+    let low = pow10(u64::from(digits) - 1);
+    let high = pow10(u64::from(digits));
+    if scaled >= high {
+        scaled /= 10.0;
+        e10 += 1;
+    } else if scaled < low {
+        scaled *= 10.0;
+        e10 -= 1;
+    }
     let mut m = (scaled + 0.5) as u64;
-    if m >= pow10(digits as u64) as u64 {
+    if m >= high as u64 {
         // Rounding carried into a new digit (9.99.. -> 10.0..).
         m /= 10;
         e10 += 1;
@@ -847,6 +857,32 @@ mod tests {
             let text = Value::Number(n).to_json();
             let back = parse(&text).and_then(|v| v.as_f64()).unwrap();
             assert!(((back - n) / n).abs() < 1e-14, "{n} printed as {text}, read {back}");
+        }
+    }
+
+    #[test]
+    fn random_numbers_print_as_json_close_to_their_value() {
+        let mut rng = Rng(0x5EED);
+        for _ in 0..50_000 {
+            let n = f64::from_bits(rng.next());
+            if !n.is_finite() {
+                assert_eq!(Value::Number(n).to_json(), "null");
+                continue;
+            }
+            let text = Value::Number(n).to_json();
+            let back = parse(&text).and_then(|v| v.as_f64()).unwrap_or_else(|| panic!("{n:e} printed as invalid {text}"));
+            if n.abs() > 1e-300 {
+                assert!(((back - n) / n).abs() < 1e-13, "{n:e} printed as {text}, read back {back:e}");
+            }
+        }
+        // Integral values from the integer range and decimals with few digits are exact.
+        for _ in 0..20_000 {
+            let i = (rng.next() >> 11) as f64;
+            assert_eq!(parse(&Value::Number(i).to_json()).and_then(|v| v.as_f64()), Some(i));
+            let d = (rng.next() % 1_000_000) as f64 / 1000.0;
+            let text = Value::Number(d).to_json();
+            assert_eq!(parse(&text).and_then(|v| v.as_f64()), Some(d), "{d} printed as {text}");
+            assert!(text.len() <= 11, "{d} printed as {text}");
         }
     }
 

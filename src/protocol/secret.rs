@@ -15,3 +15,18 @@ impl Secret {
 impl core::fmt::Debug for Secret {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result { f.write_str("Secret(***)") }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_is_redacted_and_expose_gives_the_value() {
+        let s = Secret::new("hunter2");
+        assert_eq!(format!("{s:?}"), "Secret(***)");
+        assert_eq!(format!("{:?}", Some(&s)), "Some(Secret(***))");
+        assert_eq!(s.expose(), "hunter2");
+        assert_eq!(s.clone(), Secret::new(String::from("hunter2")));
+        assert_ne!(s, Secret::new("hunter3"));
+    }
+}
