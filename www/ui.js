@@ -40,7 +40,7 @@ const TEMPLATE = `
   </section>
 
   <section class="card config">
-    <h2>Configuration <code>/config.json</code></h2>
+    <h2>AuthConfig <code>/config.json</code> + this page as <code>redirectUri</code></h2>
     <pre id="config"></pre>
   </section>
 `;
@@ -245,6 +245,10 @@ export async function startDemo({ build, other, load }) {
     } catch (error) {
       showError(error);
     }
+  } else if (params.has("state")) {
+    // Back from "Sign out everywhere": the end-session redirect carries only `state`.
+    history.replaceState(history.state, "", location.pathname + location.hash);
+    setText("message", "Back from signing out at the authorization server.");
   }
 
   render();
