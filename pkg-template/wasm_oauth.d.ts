@@ -241,19 +241,7 @@ export type AuthErrorCode =
   | "timeout"
   /** A body that is not JSON, has no string `access_token`, or has wrong types. */
   | "invalid_response"
-  /** Options of {@link AuthClient.generateDpopProof}. */
-export interface DpopProofOptions {
-  /** The URL of the API request (its query and fragment are not part of the proof's `htu`). */
-  url: string;
-  /** The HTTP method of the API request. Default `"GET"`. */
-  method?: string;
-  /** A `DPoP-Nonce` the resource server asked for. */
-  nonce?: string;
-  /** The access token the proof is for (its hash becomes `ath`). Default: the stored one. */
-  accessToken?: string;
-}
-
-/** ID token claims (`iss`, `aud`, `exp`, `nonce`) failed validation. */
+  /** ID token claims (`iss`, `aud`, `exp`, `nonce`) failed validation. */
   | "id_token_invalid"
   /** A non-2xx answer without an OAuth error code; `status` is set. */
   | "http_error"
