@@ -1,0 +1,398 @@
+#!/usr/bin/env node
+// The wasm-oauth benchmark: sizes and client-side timings of wasm-oauth and five other SPA
+// OAuth clients, in one headless Chromium run against local authorization servers.
+//
+//   bash bench/run.sh              (installs, builds pkg/ when needed, then runs this)
+//   node bench/run.mjs [--quick] [--only=wasm-oauth,keycloak-js]
+//
+// Prints the table (Markdown) to stdout and writes bench/out/results.json.
+// Every figure is a median over many runs with its p10–p90 spread; ratios are library / wasm-oauth.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { buildBundles, packageVersion, LIBRARIES, BENCH_DIR, BUNDLE_DIR, OUT_DIR } from './lib/build.mjs';
+import { startOpenIdProvider, startStubServer } from './lib/servers.mjs';
+import { summarize, renderTable } from './lib/report.mjs';
+import { startStaticServer } from '../tests/support/static-server.mjs';
+import { launchBrowser, CHROMIUM } from '../tests/support/browser.mjs';
+import { login } from '../tests/support/authorization-server.mjs';
+
+const args = process.argv.slice(2);
+const QUICK = args.includes('--quick') || process.env.BENCH_QUICK === '1';
+const onlyArg = args.find((a) => a.startsWith('--only='));
+const ONLY = onlyArg ? new Set(onlyArg.slice(7).split(',')) : null;
+
+// Repetitions (all loops are bounded by these).
+const N = QUICK
+  ? { load: 6, signInBatches: 6, signInPer: 10, callbacks: 4, readBatches: 4, readPer: 1000, refresh: 15, concurrentTrials: 1, memReads: 2000, memRefreshes: 100 }
+  : { load: 30, signInBatches: 30, signInPer: 20, callbacks: 15, readBatches: 10, readPer: 1000, refresh: 100, concurrentTrials: 3, memReads: 10000, memRefreshes: 1000 };
+const CONCURRENT = 50;
+const SCOPE = 'openid profile offline_access';
+
+const libs = LIBRARIES.filter((l) => !ONLY || ONLY.has(l.id));
+const log = (...a) => console.error('[bench]', ...a);
+const results = {
+  date: new Date().toISOString(),
+  quick: QUICK,
+  machine: {},
+  versions: {},
+  repetitions: N,
+  libraries: {},
+};
+const lib = (id) => (results.libraries[id] ??= { figures: {}, notes: [] });
+const note = (id, text) => { lib(id).notes.push(text); log(`${id}: ${text}`); };
+
+// ---------------------------------------------------------------------------------------------
+// Figure 1: sizes (no server needed).
+log('bundling with esbuild ...');
+const sizes = await buildBundles();
+for (const l of libs) {
+  lib(l.id).figures.size = sizes[l.id];
+  results.versions[l.id] = packageVersion(l.pkg);
+}
+results.versions.esbuild = packageVersion('esbuild');
+
+results.machine = {
+  cpus: os.cpus().length,
+  cpuModel: os.cpus()[0]?.model,
+  memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+  os: `${os.type()} ${os.release()}`,
+  debian: fs.existsSync('/etc/debian_version') ? fs.readFileSync('/etc/debian_version', 'utf8').trim() : undefined,
+  node: process.version,
+};
+
+// ---------------------------------------------------------------------------------------------
+// Servers and browser.
+const app = await startStaticServer({ root: path.join(BENCH_DIR, 'page'), mounts: { '/bundles/': BUNDLE_DIR } });
+const redirectUri = `${app.origin}/app.html`;
+const op = await startOpenIdProvider({ redirectUris: [redirectUri] });
+const stub = await startStubServer({ redirectUris: [redirectUri] });
+const b = await launchBrowser();
+results.machine.chromium = b.browser.version();
+try {
+  results.machine.chromiumBinary = execFileSync(CHROMIUM, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+} catch { /* version from CDP is enough */ }
+
+const configFor = (server, prompt) => ({
+  origin: server.origin,
+  issuer: server.issuer,
+  authorizationEndpoint: server.authorizationEndpoint,
+  tokenEndpoint: server.tokenEndpoint,
+  jwksUri: server.jwksUri,
+  clientId: 'spa',
+  redirectUri,
+  scope: SCOPE,
+  ...(prompt ? { prompt } : {}),
+});
+// oidc-provider keeps offline_access (refresh tokens) only with prompt=consent.
+const opConfig = configFor(op, 'consent');
+const stubConfig = configFor(stub);
+
+// ---- in-page helpers (run with page.evaluate) ------------------------------------------------
+async function loadAndCreate(page, id, config) {
+  await page.evaluate(async ({ id, config }) => {
+    await import(`/bundles/${id}.js`);
+    await globalThis.benchLib.create(config);
+  }, { id, config });
+}
+
+async function newAppPage() {
+  const context = await b.newContext();
+  const page = await context.newPage();
+  await page.goto(`${app.origin}/app.html`);
+  return { context, page };
+}
+
+/** Network time: Playwright reports every finished request to the authorization servers, also
+ *  those sent from workers (auth0-spa-js sends its token requests from a Web Worker), with its
+ *  timing in wall-clock milliseconds. A call's client-side time is its wall time minus the union
+ *  of the intervals (start to response end) of the requests it started. */
+function trackRequests(context, origins) {
+  const spans = [];
+  context.on('requestfinished', (request) => {
+    if (!origins.some((o) => request.url().startsWith(o))) return;
+    const t = request.timing();
+    if (t.startTime > 0 && t.responseEnd >= 0) spans.push([t.startTime, t.startTime + t.responseEnd]);
+    if (spans.length > 5000) spans.splice(0, spans.length - 5000);
+  });
+  return {
+    spans,
+    /** Network milliseconds inside the call [t0, t1] (epoch ms) and the number of requests. */
+    within(t0, t1) {
+      const inside = spans.filter(([s]) => s >= t0 - 2 && s <= t1).sort((a, b) => a[0] - b[0]);
+      let network = 0;
+      let end = -Infinity;
+      for (const [s, e] of inside) {
+        const from = Math.max(s, end);
+        const to = Math.min(e, t1);
+        if (to > from) network += to - from;
+        end = Math.max(end, e);
+      }
+      return { network, requests: inside.length };
+    },
+  };
+}
+/** In the page: `window.__span(fn)` runs fn and returns its wall-clock interval (epoch ms). */
+const IN_PAGE_SPAN = `window.__span = async (fn) => {
+  const t0 = performance.timeOrigin + performance.now();
+  await fn();
+  return [t0, performance.timeOrigin + performance.now()];
+};`;
+
+/** Drives oidc-provider's dev login (the tests' helper) and consent pages back to the app. */
+async function completeInteraction(page) {
+  for (let i = 0; i < 4; i++) {
+    if (new URL(page.url()).origin !== op.origin) return;
+    if (await page.locator('input[name=login]').count()) {
+      await login(page, { login: 'bench' });
+      continue;
+    }
+    await Promise.all([
+      page.waitForNavigation({ waitUntil: 'domcontentloaded' }),
+      page.click('form button[type=submit]'),
+    ]);
+  }
+  if (new URL(page.url()).origin !== app.origin) throw new Error(`stuck at ${new URL(page.url()).pathname}`);
+}
+
+const errorText = (e) => String(e?.message || e).split('\n')[0].slice(0, 200);
+
+// ---------------------------------------------------------------------------------------------
+// Figure 2: load = import + instantiate + client construction, cold, in fresh contexts
+// (fresh renderer, empty HTTP cache; the servers send no-store, so no code cache either).
+log(`figure 2: load, ${N.load} fresh pages per library ...`);
+const loadSamples = Object.fromEntries(libs.map((l) => [l.id, []]));
+for (let round = 0; round < N.load; round++) {
+  for (const l of libs) {
+    const { context, page } = await newAppPage();
+    try {
+      const ms = await page.evaluate(async ({ id, config }) => {
+        const t0 = performance.now();
+        await import(`/bundles/${id}.js`);
+        await globalThis.benchLib.create(config);
+        return performance.now() - t0;
+      }, { id: l.id, config: opConfig });
+      loadSamples[l.id].push(ms);
+    } catch (e) {
+      if (round === 0) note(l.id, `load failed: ${errorText(e)}`);
+    } finally {
+      await context.close();
+    }
+  }
+}
+for (const l of libs) if (loadSamples[l.id].length) lib(l.id).figures.load = summarize(loadSamples[l.id]);
+
+// ---------------------------------------------------------------------------------------------
+// Figure 3: building the sign-in request (PKCE, state, stored transaction), no navigation.
+// Timed in batches (Chromium's performance.now() has 100 µs resolution here); storage is
+// emptied between batches, outside the timed part, so that transactions do not pile up.
+log(`figure 3: sign-in request, ${N.signInBatches} x ${N.signInPer} per library ...`);
+for (const l of libs) {
+  const { context, page } = await newAppPage();
+  try {
+    await loadAndCreate(page, l.id, opConfig);
+    const { samples, example } = await page.evaluate(async ({ batches, per }) => {
+      const clear = () => {
+        sessionStorage.clear();
+        localStorage.clear();
+        for (const c of document.cookie.split(';')) {
+          const name = c.split('=')[0].trim();
+          if (name) document.cookie = `${name}=; expires=Thu, 01 Jan 1970 00:00:00 GMT; path=/`;
+        }
+      };
+      const samples = [];
+      let example;
+      for (let b = -1; b < batches; b++) { // batch -1: warm-up
+        clear();
+        const t0 = performance.now();
+        for (let i = 0; i < per; i++) example = await globalThis.benchLib.buildSignInUrl();
+        const t1 = performance.now();
+        if (b >= 0) samples.push((t1 - t0) / per);
+      }
+      clear();
+      return { samples, example };
+    }, { batches: N.signInBatches, per: N.signInPer });
+    const q = new URL(example).searchParams;
+    const missing = ['response_type', 'client_id', 'redirect_uri', 'state', 'code_challenge', 'code_challenge_method']
+      .filter((k) => !q.get(k));
+    if (missing.length) note(l.id, `sign-in URL lacks ${missing.join(', ')}`);
+    if (!q.get('nonce')) note(l.id, 'sign-in URL has no nonce');
+    lib(l.id).figures.signIn = summarize(samples);
+  } catch (e) {
+    note(l.id, `sign-in request failed: ${errorText(e)}`);
+  } finally {
+    await context.close();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Figure 4: callback handling against oidc-provider (real login and consent), client-side time.
+log(`figure 4: callback, ${N.callbacks} sign-ins per library through oidc-provider ...`);
+for (const l of libs) {
+  const { context, page } = await newAppPage();
+  const requests = trackRequests(context, [op.origin]);
+  const samples = [];
+  const totals = [];
+  try {
+    await loadAndCreate(page, l.id, opConfig);
+    for (let r = 0; r < N.callbacks; r++) {
+      const url = await page.evaluate(() => globalThis.benchLib.buildSignInUrl());
+      await page.goto(url, { waitUntil: 'domcontentloaded' });
+      await completeInteraction(page);
+      await loadAndCreate(page, l.id, opConfig);
+      await page.evaluate(IN_PAGE_SPAN);
+      const [t0, t1] = await page.evaluate(async () => {
+        const url = window.__callbackUrl;
+        if (!url) throw new Error('the page has no callback URL');
+        if (new URL(url).searchParams.get('error')) throw new Error(`authorization error: ${new URL(url).searchParams.get('error')}`);
+        return window.__span(() => globalThis.benchLib.handleCallback(url));
+      });
+      await sleep(30); // let the last requestfinished events arrive
+      const { network, requests: count } = requests.within(t0, t1);
+      samples.push(t1 - t0 - network);
+      totals.push(t1 - t0);
+      if (r === 0) lib(l.id).callbackRequests = count;
+    }
+    lib(l.id).figures.callback = { ...summarize(samples), total: summarize(totals) };
+    // The tokens work against the real server: a read and a forced refresh.
+    const check = await page.evaluate(async () => {
+      const out = {};
+      try { const t = await globalThis.benchLib.getToken(); out.getToken = typeof t === 'string' && t.length > 10 ? 'ok' : `returned ${typeof t}`; } catch (e) { out.getToken = String(e?.message || e); }
+      try { await globalThis.benchLib.refresh(); out.refresh = 'ok'; } catch (e) { out.refresh = String(e?.code || e?.error || '') + ' ' + String(e?.message || e); }
+      try { const t = await globalThis.benchLib.getToken(); out.afterRefresh = typeof t === 'string' && t.length > 10 ? 'ok' : `returned ${typeof t}`; } catch (e) { out.afterRefresh = String(e?.message || e); }
+      return out;
+    });
+    lib(l.id).oidcProvider = check;
+    for (const [k, v] of Object.entries(check)) if (v !== 'ok') note(l.id, `oidc-provider ${k}: ${v.slice(0, 200)}`);
+  } catch (e) {
+    note(l.id, `callback against oidc-provider failed (round ${samples.length + 1}): ${errorText(e)}`);
+    if (samples.length >= 3) lib(l.id).figures.callback = { ...summarize(samples), total: summarize(totals) };
+  } finally {
+    await context.close();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Figures 5–7 against the stub server (counted requests, chosen token lifetimes).
+log('figures 5-7: token reads, refreshes and memory against the stub server ...');
+for (const l of libs) {
+  const { context, page } = await newAppPage();
+  const requests = trackRequests(context, [stub.origin]);
+  const f = lib(l.id).figures;
+  try {
+    stub.expiresIn = 3600;
+    await loadAndCreate(page, l.id, stubConfig);
+    const url = await page.evaluate(() => globalThis.benchLib.buildSignInUrl());
+    await page.goto(url, { waitUntil: 'domcontentloaded' });
+    if (new URL(page.url()).origin !== app.origin) throw new Error('the stub did not redirect back');
+    await loadAndCreate(page, l.id, stubConfig);
+    await page.evaluate(IN_PAGE_SPAN);
+    await page.evaluate(() => globalThis.benchLib.handleCallback(window.__callbackUrl));
+    {
+      // Figure 5: getToken() with a valid cached token.
+      stub.resetCounts();
+      const reads = await page.evaluate(async ({ batches, per }) => {
+        const samples = [];
+        let last;
+        for (let b = -1; b < batches; b++) {
+          const t0 = performance.now();
+          for (let i = 0; i < per; i++) last = await globalThis.benchLib.getToken();
+          const t1 = performance.now();
+          if (b >= 0) samples.push(((t1 - t0) / per) * 1000);
+        }
+        return { samples, ok: typeof last === 'string' && last.split('.').length === 3 };
+      }, { batches: N.readBatches, per: N.readPer });
+      f.cachedRead = { ...summarize(reads.samples), calls: N.readBatches * N.readPer, tokenRequests: stub.counts.refresh_token };
+      if (!reads.ok) note(l.id, 'getToken() did not return the access token');
+      if (stub.counts.refresh_token) note(l.id, `${stub.counts.refresh_token} token requests during cached reads`);
+    }
+    {
+      // Figure 6a: a forced refresh, client-side time (network subtracted) and total.
+      const spans = await page.evaluate(async (n) => {
+        const out = [];
+        for (let i = -10; i < n; i++) {
+          const span = await window.__span(() => globalThis.benchLib.refresh());
+          if (i >= 0) out.push(span);
+        }
+        return out;
+      }, N.refresh);
+      await sleep(50);
+      const client = [];
+      const total = [];
+      let withoutRequest = 0;
+      for (const [t0, t1] of spans) {
+        const { network, requests: count } = requests.within(t0, t1);
+        if (!count) withoutRequest += 1;
+        client.push(t1 - t0 - network);
+        total.push(t1 - t0);
+      }
+      if (withoutRequest) note(l.id, `${withoutRequest} of ${spans.length} forced refreshes sent no token request`);
+      f.refresh = { ...summarize(client), total: summarize(total) };
+    }
+    {
+      // Figure 6b: 50 concurrent getToken() on an expired token: token requests sent.
+      const trials = [];
+      for (let t = 0; t < N.concurrentTrials; t++) {
+        stub.expiresIn = 2;
+        await page.evaluate(() => globalThis.benchLib.refresh());
+        stub.expiresIn = 3600;
+        await sleep(2600); // every library now holds an expired access token
+        stub.resetCounts();
+        const outcome = await page.evaluate(async (n) => {
+          const settled = await Promise.allSettled(Array.from({ length: n }, () => globalThis.benchLib.getToken()));
+          const ok = settled.filter((s) => s.status === 'fulfilled' && typeof s.value === 'string');
+          return {
+            fulfilled: ok.length,
+            rejected: settled.length - ok.length,
+            distinctTokens: new Set(ok.map((s) => s.value)).size,
+            firstError: settled.find((s) => s.status === 'rejected')?.reason?.message,
+          };
+        }, CONCURRENT);
+        await sleep(300);
+        trials.push({ ...outcome, tokenRequests: stub.counts.refresh_token, reusedRefreshTokens: stub.counts.reused });
+      }
+      f.concurrent = { calls: CONCURRENT, trials, tokenRequests: Math.max(...trials.map((t) => t.tokenRequests)) };
+      if (trials.some((t) => t.rejected)) note(l.id, `concurrent reads rejected: ${trials.find((t) => t.rejected).firstError}`);
+    }
+    {
+      // Figure 7: memory after warm-up, then after 10,000 reads and 1,000 refreshes.
+      const cdp = await context.newCDPSession(page);
+      const measure = async () => {
+        for (let i = 0; i < 3; i++) await cdp.send('HeapProfiler.collectGarbage');
+        const heap = await cdp.send('Runtime.getHeapUsage');
+        const wasm = await page.evaluate(() => globalThis.benchLib.wasmMemoryBytes?.() ?? null);
+        return { jsHeapUsed: heap.usedSize, jsHeapTotal: heap.totalSize, wasmMemory: wasm };
+      };
+      await page.evaluate(() => performance.clearResourceTimings());
+      const before = await measure();
+      const ran = await page.evaluate(async ({ reads, refreshes }) => {
+        const t0 = performance.now();
+        for (let i = 0; i < reads; i++) await globalThis.benchLib.getToken();
+        for (let i = 0; i < refreshes; i++) {
+          await globalThis.benchLib.refresh();
+          if (i % 100 === 99) performance.clearResourceTimings();
+        }
+        performance.clearResourceTimings();
+        return performance.now() - t0;
+      }, { reads: N.memReads, refreshes: N.memRefreshes });
+      const after = await measure();
+      f.memory = { before, after, reads: N.memReads, refreshes: N.memRefreshes, seconds: ran / 1000 };
+      await cdp.detach();
+    }
+  } catch (e) {
+    note(l.id, `stub flows failed: ${errorText(e)}`);
+  } finally {
+    await context.close();
+  }
+}
+
+await b.close();
+await Promise.all([app.close(), op.close(), stub.close()]);
+
+// ---------------------------------------------------------------------------------------------
+fs.mkdirSync(OUT_DIR, { recursive: true });
+fs.writeFileSync(path.join(OUT_DIR, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+process.stdout.write(renderTable(results, libs));
+log(`results: ${path.relative(process.cwd(), path.join(OUT_DIR, 'results.json'))}`);
