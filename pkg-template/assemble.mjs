@@ -43,6 +43,19 @@ if (outDir === repoRoot || outDir === templateDir || outDir === bindgenDir || ou
   fail(`refusing to use ${outDir} as the output directory (its other files would be removed)`);
 }
 
+// Stale files are removed from <out-dir>: only reuse a directory that holds this package already.
+if (fs.existsSync(outDir) && fs.readdirSync(outDir).length > 0) {
+  let previous;
+  try {
+    previous = JSON.parse(fs.readFileSync(path.join(outDir, "package.json"), "utf8")).name;
+  } catch {
+    // no readable package.json
+  }
+  if (previous !== "wasm-oauth") {
+    fail(`refusing to write into ${outDir}: not empty and not a previous wasm-oauth package (delete it first)`);
+  }
+}
+
 function read(file, what) {
   try {
     return fs.readFileSync(file);
@@ -109,6 +122,7 @@ for (const name of licenses) put(name, read(path.join(repoRoot, name)));
 
 const manifest = JSON.parse(template("package.json").toString("utf8"));
 manifest.version = version;
+if (!oneWasm) manifest.exports[`./${classicWasmName}`] = `./${classicWasmName}`;
 manifest.files = [...new Set([...manifest.files, ...(oneWasm ? [] : [classicWasmName]), ...licenses])];
 for (const name of manifest.files) {
   if (!files.has(name)) fail(`package.json "files" lists ${name}, which the assembler does not produce`);
