@@ -43,7 +43,8 @@ if (outDir === repoRoot || outDir === templateDir || outDir === bindgenDir || ou
   fail(`refusing to use ${outDir} as the output directory (its other files would be removed)`);
 }
 
-// Stale files are removed from <out-dir>: only reuse a directory that holds this package already.
+// Stale files are removed from <out-dir>: only reuse a directory that holds this package (or a
+// wasm-bindgen/wasm-pack output of it) already.
 if (fs.existsSync(outDir) && fs.readdirSync(outDir).length > 0) {
   let previous;
   try {
@@ -51,7 +52,8 @@ if (fs.existsSync(outDir) && fs.readdirSync(outDir).length > 0) {
   } catch {
     // no readable package.json
   }
-  if (previous !== "wasm-oauth") {
+  const bindgenOutput = ["wasm_oauth.js", "wasm_oauth_bg.wasm"].some((f) => fs.existsSync(path.join(outDir, f)));
+  if (previous !== "wasm-oauth" && !bindgenOutput) {
     fail(`refusing to write into ${outDir}: not empty and not a previous wasm-oauth package (delete it first)`);
   }
 }
