@@ -39,7 +39,8 @@ if (!bindgenArg || !outArg || extra.length) {
 }
 const bindgenDir = path.resolve(bindgenArg);
 const outDir = path.resolve(outArg);
-if (outDir === repoRoot || outDir === templateDir || outDir === bindgenDir || outDir === path.parse(outDir).root) {
+const inside = (dir, parent) => dir === parent || dir.startsWith(parent + path.sep);
+if (outDir === repoRoot || inside(outDir, templateDir) || inside(outDir, bindgenDir) || outDir === path.parse(outDir).root) {
   fail(`refusing to use ${outDir} as the output directory (its other files would be removed)`);
 }
 
