@@ -129,7 +129,8 @@ export async function startDemo({ build, other, load }) {
 
   // Each page is its own redirect URI: "/" and "/classic.html" are both registered.
   const authConfig = { ...config, redirectUri: location.origin + location.pathname };
-  setText("config", JSON.stringify(authConfig, null, 2));
+  const secret = (key, value) => (key === "clientSecret" || key === "apiKey" ? "(hidden)" : value);
+  setText("config", JSON.stringify(authConfig, secret, 2));
 
   let client;
   try {
