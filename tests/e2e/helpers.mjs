@@ -19,20 +19,30 @@ export async function startApp({ headers, routes, requirePkg = true } = {}) {
 
 /**
  * Loads the ES module build in the page and runs its init(); afterwards `window.lib` is the
- * module namespace and `window.attempt(fn)` runs `fn` and resolves to {value} or, for a
- * throw/rejection, {error: {name, code, description, status, message}} (AuthError fields kept,
- * which Playwright's own error transport would drop). Returns {ok, exports} or {ok: false, error}.
+ * module namespace and `window.attempt(fn, ms = 20000)` runs `fn` and resolves to {value} or, for
+ * a throw/rejection, {error: {name, code, description, status, message}} (AuthError fields kept,
+ * which Playwright's own error transport would drop). After `ms` it resolves to
+ * {error: {code: 'test_timeout'}}: a wasm trap (panic) leaves the library's promise pending
+ * forever, and page.evaluate has no timeout of its own.
+ * Returns {ok, exports} or {ok: false, error}.
  */
 export async function loadLib(page) {
   return page.evaluate(async () => {
-    window.attempt = async (fn) => {
-      try { return { value: await fn() }; } catch (e) {
-        return { error: { name: e?.name, code: e?.code, description: e?.description, status: e?.status, message: e?.message } };
-      }
+    window.attempt = async (fn, ms = 20000) => {
+      let timer;
+      const timeout = new Promise((resolve) => {
+        timer = setTimeout(() => resolve({ error: { code: 'test_timeout', message: `no answer within ${ms} ms (a wasm panic?)` } }), ms);
+      });
+      const run = (async () => {
+        try { return { value: await fn() }; } catch (e) {
+          return { error: { name: e?.name, code: e?.code, description: e?.description, status: e?.status, message: e?.message } };
+        }
+      })();
+      try { return await Promise.race([run, timeout]); } finally { clearTimeout(timer); }
     };
     try {
       const lib = await import('/pkg/wasm_oauth.js');
-      await lib.default();
+      await Promise.race([lib.default(), new Promise((_, reject) => setTimeout(() => reject(new Error('init() did not settle in 20 s')), 20000))]);
       window.lib = lib;
       return { ok: true, exports: Object.keys(lib).sort() };
     } catch (e) {

@@ -36,7 +36,7 @@ async function pagePkce() {
   return { challenge, state };
 }
 
-test('oidc-provider: discovery, login helper, code + PKCE, CORS token/userinfo, rotation, logout', async () => {
+test('oidc-provider: discovery, login helper, code + PKCE, CORS token/userinfo, rotation, logout', { timeout: 90000 }, async () => {
   const page = await browser.newPage();
   await page.goto(app.homeUrl, { waitUntil: 'domcontentloaded' });
 
@@ -118,7 +118,7 @@ test('oidc-provider: discovery, login helper, code + PKCE, CORS token/userinfo, 
   await page.close();
 });
 
-test('oidc-provider: prompt=login in the same browser after an RP-initiated logout', async () => {
+test('oidc-provider: prompt=login in the same browser after an RP-initiated logout', { timeout: 60000 }, async () => {
   const page = await browser.newPage();
   await page.goto(app.homeUrl, { waitUntil: 'domcontentloaded' });
   const { challenge, state } = await page.evaluate(pagePkce);
@@ -132,7 +132,7 @@ test('oidc-provider: prompt=login in the same browser after an RP-initiated logo
   await page.close();
 });
 
-test('basic fixture: authorize redirect, JSON token exchange with PKCE, CORS, rotation, errors', async () => {
+test('basic fixture: authorize redirect, JSON token exchange with PKCE, CORS, rotation, errors', { timeout: 60000 }, async () => {
   const page = await browser.newPage();
   await page.goto(app.homeUrl, { waitUntil: 'domcontentloaded' });
   const { challenge, state } = await page.evaluate(pagePkce);
@@ -214,7 +214,7 @@ test('basic fixture: authorize redirect, JSON token exchange with PKCE, CORS, ro
   await page.close();
 });
 
-test('basic fixture: canned answers and CORS refusal for foreign origins', async () => {
+test('basic fixture: canned answers and CORS refusal for foreign origins', { timeout: 30000 }, async () => {
   basic.respondNext({ status: 503, text: '<html>down</html>' });
   const res1 = await fetch(basic.tokenEndpoint, { method: 'POST', headers: { 'content-type': 'application/json', origin: 'http://evil.test' }, body: '{}' });
   assert.equal(res1.status, 503);

@@ -4,7 +4,8 @@
 //     headers: { 'Content-Security-Policy': "script-src 'self' 'wasm-unsafe-eval'" },
 //     routes: { '/config.json': (req, res) => json(res, {...}) } });
 //   srv.url   -> 'http://localhost:PORT/'   (localhost: the origin registered as redirect URI)
-//   srv.port, srv.close()
+//   srv.port, srv.origin ('http://localhost:PORT'), srv.requests ([{method, path}]), srv.close()
+// `routes` is kept by reference: handlers may be added after the start.
 //
 // Binds 127.0.0.1 on a free port. `host` only changes the printed URL (default 'localhost').
 import http from 'node:http';
@@ -42,9 +43,10 @@ export function sendJson(res, status, body, headers = {}) {
  *        extra headers added to every response (or a function returning them per request)
  * @param {Record<string, (req, res, url: URL) => void|Promise<void>>} [opts.routes]  exact pathname -> handler
  * @param {string} [opts.host]  host name used in `url` (default 'localhost')
+ * @param {number} [opts.port=0]   port to bind (0: a free one)
  * @param {boolean} [opts.log]  log each request path (never query strings: they may carry codes)
  */
-export async function startStaticServer({ root, mounts = {}, headers = {}, routes = {}, host = 'localhost', log = false } = {}) {
+export async function startStaticServer({ root, mounts = {}, headers = {}, routes = {}, host = 'localhost', port: wantPort = 0, log = false } = {}) {
   const table = Object.entries(mounts)
     .map(([prefix, dir]) => [prefix.endsWith('/') ? prefix : prefix + '/', path.resolve(dir)])
     .sort((a, b) => b[0].length - a[0].length);
@@ -94,7 +96,7 @@ export async function startStaticServer({ root, mounts = {}, headers = {}, route
 
   await new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
+    server.listen(wantPort, '127.0.0.1', resolve);
   });
   const { port } = server.address();
   return {
