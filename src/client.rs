@@ -22,7 +22,6 @@ use crate::web::storage::Store;
 use crate::web::{clock, idb, location, locks, random};
 use wasm_bindgen::JsValue;
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 use std::future::poll_fn;
 use std::rc::Rc;
 use std::task::{Poll, Waker};
@@ -76,7 +75,8 @@ struct Shared {
 }
 
 thread_local! {
-    static REGISTRY: RefCell<BTreeMap<String, Rc<Shared>>> = const { RefCell::new(BTreeMap::new()) };
+    /// Per-key shared state; a short list (one entry per configured client).
+    static REGISTRY: RefCell<Vec<(String, Rc<Shared>)>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Which endpoint a flow needs.
@@ -115,7 +115,15 @@ pub struct Client {
 impl Client {
     pub fn new(config: Config) -> Client {
         let key = config.client_key();
-        let shared = REGISTRY.with(|r| r.borrow_mut().entry(key.clone()).or_default().clone());
+        let shared = REGISTRY.with(|r| {
+            let mut r = r.borrow_mut();
+            if let Some((_, shared)) = r.iter().find(|(k, _)| *k == key) {
+                return shared.clone();
+            }
+            let shared = Rc::new(Shared::default());
+            r.push((key.clone(), shared.clone()));
+            shared
+        });
         Client { config, key, shared }
     }
 

@@ -6,12 +6,21 @@ use crate::client::Client;
 use crate::protocol::AuthError;
 use js_sys::Promise;
 use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
+/// The work of one API call, boxed so `future_to_promise` is instantiated once for all calls
+/// (each instantiation costs kilobytes of wasm).
+type Work = Pin<Box<dyn Future<Output = Result<JsValue, AuthError>>>>;
+
 /// A Promise settled by `work`: resolved with its value or rejected with an `AuthError`.
 pub(super) fn promise(work: impl Future<Output = Result<JsValue, AuthError>> + 'static) -> Promise {
+    settle(Box::pin(work))
+}
+
+fn settle(work: Work) -> Promise {
     future_to_promise(async move { work.await.map_err(|e| error::to_js(&e)) })
 }
 

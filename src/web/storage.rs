@@ -2,16 +2,17 @@
 //!
 //! Web Storage can be missing (Node, workers), blocked (sandboxed iframes, privacy modes) or
 //! full; every such case falls back to, or behaves like, memory and never throws.
+//! The memory map is a plain list: it holds a handful of records, and a map type costs
+//! kilobytes of wasm.
 
 use super::global;
 use crate::protocol::config::StorageKind;
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 
 thread_local! {
     /// One memory map per page, shared by every client, so that clients with the same key
     /// share tokens also with `storage: "memory"`.
-    static MEMORY: RefCell<BTreeMap<String, String>> = const { RefCell::new(BTreeMap::new()) };
+    static MEMORY: RefCell<Vec<(String, String)>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Where records live.
@@ -43,7 +44,7 @@ impl Store {
     pub fn get(&self, key: &str) -> Option<String> {
         match self {
             Store::Web(s) => s.get_item(key).ok().flatten(),
-            Store::Memory => MEMORY.with(|m| m.borrow().get(key).cloned()),
+            Store::Memory => MEMORY.with(|m| m.borrow().iter().find(|(k, _)| k == key).map(|(_, v)| v.clone())),
         }
     }
 
@@ -52,7 +53,11 @@ impl Store {
         match self {
             Store::Web(s) => s.set_item(key, value).is_ok(),
             Store::Memory => {
-                MEMORY.with(|m| m.borrow_mut().insert(key.to_owned(), value.to_owned()));
+                MEMORY.with(|m| {
+                    let mut m = m.borrow_mut();
+                    m.retain(|(k, _)| k != key);
+                    m.push((key.to_owned(), value.to_owned()));
+                });
                 true
             }
         }
@@ -64,7 +69,7 @@ impl Store {
                 let _ = s.remove_item(key);
             }
             Store::Memory => {
-                MEMORY.with(|m| m.borrow_mut().remove(key));
+                MEMORY.with(|m| m.borrow_mut().retain(|(k, _)| k != key));
             }
         }
     }
@@ -76,7 +81,7 @@ impl Store {
                 let len = s.length().unwrap_or(0);
                 (0..len).filter_map(|i| s.key(i).ok().flatten()).filter(|k| k.starts_with(prefix)).collect()
             }
-            Store::Memory => MEMORY.with(|m| m.borrow().keys().filter(|k| k.starts_with(prefix)).cloned().collect()),
+            Store::Memory => MEMORY.with(|m| m.borrow().iter().filter(|(k, _)| k.starts_with(prefix)).map(|(k, _)| k.clone()).collect()),
         }
     }
 }
