@@ -41,11 +41,37 @@ if ! run_step setup bash scripts/setup.sh; then
   summary; exit 1
 fi
 
-run_step host-tests cargo test
 # Browser tests: builds for wasm32 with the dev profile (no wasm-opt), runs in headless
 # Chromium via chromedriver; webdriver.json at the crate root adds the Chromium flags.
-# Not -q: it breaks the test runner's output.
-run_step browser-tests wasm-pack test --headless --chrome
+# Not -q: it breaks the test runner's output. The fixture server of tests/web.rs
+# (tests/browser/server.mjs) runs for the duration; its URL reaches the tests at compile time
+# in WASM_OAUTH_FIXTURE. It stops when its stdin closes (and after 15 minutes regardless).
+browser_tests() {
+  local url="" rc=0
+  if [ -f tests/browser/server.mjs ]; then
+    coproc FIXTURE_SERVER { exec node tests/browser/server.mjs; }
+    local pid=$FIXTURE_SERVER_PID out=${FIXTURE_SERVER[0]} in=${FIXTURE_SERVER[1]}
+    read -t 15 -r url <&"$out" || true
+    if [[ "$url" != http://127.0.0.1:* ]]; then
+      echo "browser-tests: tests/browser/server.mjs did not print its URL" >&2
+      kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+      return 1
+    fi
+    echo "fixture server for tests/web.rs: $url"
+    WASM_OAUTH_FIXTURE=$url wasm-pack test --headless --chrome || rc=$?
+    exec {in}>&-
+    # Bounded: the server exits on stdin EOF; kill it if it has not after 5 s.
+    for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  else
+    wasm-pack test --headless --chrome || rc=$?
+  fi
+  return "$rc"
+}
+
+run_step host-tests cargo test
+run_step browser-tests browser_tests
 if run_step build bash scripts/build.sh; then
   shopt -s nullglob
   E2E=(tests/e2e/*.test.mjs)

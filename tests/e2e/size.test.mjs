@@ -21,7 +21,6 @@ test(`gzip -9 of pkg's .wasm + ES glue is at most ${BUDGET} bytes (30 KiB)`, (t)
   const glueGz = gzipSync(glue, { level: 9 }).length;
   const total = wasmGz + glueGz;
   const line = `size: ${m[1]} ${wasm.length} B raw / ${wasmGz} B gzip -9; wasm_oauth.js ${glue.length} B raw / ${glueGz} B gzip -9; total ${total} B gzip (${(total / 1024).toFixed(1)} KiB) of ${BUDGET} B budget`;
-  console.log(line);
   t.diagnostic(line);
   assert.ok(total <= BUDGET, `${total} B > ${BUDGET} B budget`);
 });
