@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { launchBrowser, describePage } from '../support/browser.mjs';
 import { startAuthorizationServer, login } from '../support/authorization-server.mjs';
 import { startBasicServer, decodeJwt, s256 } from '../support/basic-server.mjs';
-import { startApp, loadLib, params } from './helpers.mjs';
+import { startApp, loadLib, params, secretEqual, secretNotEqual, secretMatch } from './helpers.mjs';
 
 const API = ['AuthClient', 'default', 'getToken', 'handleCallback', 'initSync', 'refresh', 'signIn'];
 const TTL = 300;
@@ -91,22 +91,21 @@ test('oidc-provider round trip with issuer discovery: createSignInUrl -> login +
   }), config);
   assert.ok(cb.value, `handleCallback failed: ${JSON.stringify(cb.error)}\n${describePage(page)}`);
   const { result, token, user, tokens } = cb.value;
-  assert.equal(typeof result.tokens.accessToken, 'string');
-  assert.ok(result.tokens.accessToken.length >= 20);
+  secretMatch(result.tokens.accessToken, /^\S{20,}$/, 'accessToken');
   assert.equal(result.tokens.tokenType, 'Bearer');
   assert.ok(Math.abs(result.tokens.expiresAt - (t0 + TTL)) <= 5, `expiresAt ${result.tokens.expiresAt} ~ now + ${TTL}`);
-  assert.equal(typeof result.tokens.refreshToken, 'string');
+  secretMatch(result.tokens.refreshToken, /^\S{20,}$/, 'refreshToken');
   assert.equal(decodeJwt(result.tokens.idToken).sub, 'alice');
   assert.deepEqual(result.appState, { returnTo: '/after' });
-  assert.equal(token, result.tokens.accessToken, 'getToken() returns the stored, still valid token');
-  assert.deepEqual(tokens, result.tokens);
+  secretEqual(token, result.tokens.accessToken, 'getToken() returns the stored, still valid token');
+  secretEqual(tokens, result.tokens, 'getTokens() is the TokenSet handleCallback returned');
   assert.equal(user.sub, 'alice');
   assert.equal(user.name, 'Test User alice');
   assert.equal(user.email, 'alice@example.test');
   assert.equal(user.iss, op.issuer);
   assert.equal(user.aud, 'spa');
   assert.equal(cb.value.authenticated, true);
-  assert.equal(cb.value.search, '', 'code, state and iss removed from the address bar');
+  secretEqual(cb.value.search, '', 'code, state and iss removed from the address bar');
   assert.ok(cb.value.storage.every((k) => k.startsWith('wasm-oauth:')), `storage keys: ${cb.value.storage}`);
 
   // The token is real: the provider's userinfo accepts it (CORS allowed for the app origin).
@@ -124,9 +123,9 @@ test('oidc-provider round trip with issuer discovery: createSignInUrl -> login +
     return { fresh, token: await client.getToken() };
   }), config);
   assert.ok(r.value, `refresh failed: ${JSON.stringify(r.error)}`);
-  assert.notEqual(r.value.fresh.accessToken, result.tokens.accessToken);
-  assert.notEqual(r.value.fresh.refreshToken, result.tokens.refreshToken, 'rotated refresh token stored');
-  assert.equal(r.value.token, r.value.fresh.accessToken);
+  secretNotEqual(r.value.fresh.accessToken, result.tokens.accessToken, 'refresh() got a new access token');
+  secretNotEqual(r.value.fresh.refreshToken, result.tokens.refreshToken, 'rotated refresh token stored');
+  secretEqual(r.value.token, r.value.fresh.accessToken, 'getToken() returns the refreshed token');
   assert.deepEqual(page.pageErrors, []);
   await page.close();
 });
@@ -169,22 +168,22 @@ test('Basic fixture round trip: provider "basic", signIn() navigation, JSON toke
   assert.equal(exchange.body.grant_type, 'authorization_code');
   assert.equal(exchange.body.client_id, basic.clientId);
   assert.equal(exchange.body.redirect_uri, app.callbackUrl);
-  assert.match(exchange.body.code_verifier, /^[A-Za-z0-9\-._~]{43,128}$/);
+  secretMatch(exchange.body.code_verifier, /^[A-Za-z0-9\-._~]{43,128}$/, 'code_verifier (RFC 7636 charset, 43-128)');
   assert.equal(s256(exchange.body.code_verifier), q.code_challenge, 'the verifier matches the challenge');
   assert.equal(exchange.headers.origin, app.origin);
   assert.equal(exchange.headers.authorization, undefined, 'a public client sends no credentials');
   assert.equal(basic.requests.filter((r) => r.method === 'OPTIONS' && r.time >= authorize.time).length >= 1, true, 'CORS preflight for the JSON POST');
 
   const { result, token, user } = cb.value;
-  assert.match(result.tokens.accessToken, /^at_/);
-  assert.equal(token, result.tokens.accessToken);
+  secretMatch(result.tokens.accessToken, /^at_/, 'the fixture\'s access token');
+  secretEqual(token, result.tokens.accessToken, 'getToken() returns the stored token');
   assert.equal(result.tokens.tokenType, 'Bearer');
   assert.equal(result.tokens.scope, 'profile');
-  assert.match(result.tokens.refreshToken, /^rt_/);
+  secretMatch(result.tokens.refreshToken, /^rt_/, 'the fixture\'s refresh token');
   assert.ok(Math.abs(result.tokens.expiresAt - (Math.floor(exchange.time / 1000) + 3600)) <= 5);
   assert.equal(user.sub, 'basic-user-1');
   assert.equal(user.aud, basic.clientId);
-  assert.equal(cb.value.search, '');
+  secretEqual(cb.value.search, '', 'code and state removed from the address bar');
 
   // Refresh: JSON again, the rotated token is stored and the old one is never sent again.
   const r = await page.evaluate((cfg) => attempt(async () => {
@@ -195,9 +194,9 @@ test('Basic fixture round trip: provider "basic", signIn() navigation, JSON toke
   assert.ok(r.value, `refresh failed: ${JSON.stringify(r.error)}`);
   const refreshes = basic.tokenRequests().filter((x) => x.body?.grant_type === 'refresh_token' && x.time >= exchange.time);
   assert.equal(refreshes.length, 2);
-  assert.deepEqual(refreshes[0].body, { grant_type: 'refresh_token', refresh_token: result.tokens.refreshToken, client_id: basic.clientId });
-  assert.deepEqual(refreshes[1].body, { grant_type: 'refresh_token', refresh_token: r.value.first.refreshToken, client_id: basic.clientId });
-  assert.notEqual(r.value.second.accessToken, r.value.first.accessToken);
+  secretEqual(refreshes[0].body, { grant_type: 'refresh_token', refresh_token: result.tokens.refreshToken, client_id: basic.clientId }, 'first refresh request body');
+  secretEqual(refreshes[1].body, { grant_type: 'refresh_token', refresh_token: r.value.first.refreshToken, client_id: basic.clientId }, 'second refresh sends the rotated token');
+  secretNotEqual(r.value.second.accessToken, r.value.first.accessToken, 'each refresh gives a new access token');
   assert.deepEqual(page.pageErrors, []);
   await page.close();
 });

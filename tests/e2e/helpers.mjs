@@ -1,7 +1,9 @@
 // Shared set-up for the e2e suites: the test pages + the package on http://localhost:<port>/.
+import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isDeepStrictEqual } from 'node:util';
 import { startStaticServer } from '../support/static-server.mjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -53,3 +55,26 @@ export async function loadLib(page) {
 
 /** Query parameters of a URL as a plain object (the last value of a repeated key wins). */
 export const params = (url) => Object.fromEntries(new URL(url).searchParams);
+
+// ---- assertions on values that carry tokens, codes or verifiers ------------------------------
+// node:assert prints both values when an assertion fails; these print only a redacted shape
+// (key names, string lengths), so a failing run never puts a token or code in the log.
+/** A value's shape without its secrets: strings become "<N chars>". */
+export function redact(v) {
+  if (typeof v === 'string') return `<${v.length} chars>`;
+  if (Array.isArray(v)) return v.map(redact);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, redact(x)]));
+  return v;
+}
+const fail = (message, actual, expected) => {
+  throw new assert.AssertionError({ message: `${message} (values redacted: actual ${JSON.stringify(redact(actual))}${expected === undefined ? '' : `, expected ${JSON.stringify(redact(expected))}`})` });
+};
+export function secretEqual(actual, expected, message) {
+  if (!isDeepStrictEqual(actual, expected)) fail(message, actual, expected);
+}
+export function secretNotEqual(actual, other, message) {
+  if (isDeepStrictEqual(actual, other)) fail(message, actual);
+}
+export function secretMatch(actual, re, message) {
+  if (typeof actual !== 'string' || !re.test(actual)) fail(`${message}: expected to match ${re}`, actual);
+}

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { launchBrowser, describePage } from '../support/browser.mjs';
 import { startAuthorizationServer, login, confirmLogout } from '../support/authorization-server.mjs';
 import { startBasicServer, decodeJwt, s256 } from '../support/basic-server.mjs';
-import { startApp, params } from './helpers.mjs';
+import { startApp, params, secretEqual, secretNotEqual, secretMatch } from './helpers.mjs';
 
 let app; let op; let basic; let browser;
 
@@ -65,7 +65,7 @@ test('oidc-provider: discovery, login helper, code + PKCE, CORS token/userinfo, 
   const cb = params(page.url());
   assert.equal(cb.state, state);
   assert.equal(cb.iss, op.issuer, 'RFC 9207 iss on the callback');
-  assert.match(cb.code, /^[A-Za-z0-9_-]{20,}$/);
+  secretMatch(cb.code, /^[A-Za-z0-9_-]{20,}$/, 'authorization code');
 
   const result = await page.evaluate(async ({ tokenEndpoint, userinfo, code, redirectUri }) => {
     const { verifier } = JSON.parse(sessionStorage.getItem('infra'));
@@ -103,8 +103,8 @@ test('oidc-provider: discovery, login helper, code + PKCE, CORS token/userinfo, 
   assert.equal(result.me.status, 200);
   assert.equal(result.me.body.sub, 'alice');
   assert.equal(result.refresh.status, 200);
-  assert.notEqual(result.refresh.body.refresh_token, result.tokens.refresh_token, 'refresh tokens rotate');
-  assert.notEqual(result.refresh.body.access_token, result.tokens.access_token);
+  secretNotEqual(result.refresh.body.refresh_token, result.tokens.refresh_token, 'refresh tokens rotate');
+  secretNotEqual(result.refresh.body.access_token, result.tokens.access_token, 'a new access token');
   assert.equal(result.reuse.status, 400);
   assert.equal(result.reuse.body.error, 'invalid_grant', 'a rotated refresh token is rejected');
 
@@ -127,8 +127,8 @@ test('oidc-provider: prompt=login in the same browser after an RP-initiated logo
     .forEach(([k, v]) => u.searchParams.set(k, v));
   await page.goto(u.href, { waitUntil: 'domcontentloaded' });
   await login(page, { login: 'bob' });
-  assert.equal(params(page.url()).state, state, describePage(page) + ' ' + page.url());
-  assert.ok(params(page.url()).code);
+  assert.equal(params(page.url()).state, state, describePage(page));
+  secretMatch(params(page.url()).code, /^[A-Za-z0-9_-]{20,}$/, 'authorization code');
   await page.close();
 });
 
@@ -195,7 +195,7 @@ test('basic fixture: authorize redirect, JSON token exchange with PKCE, CORS, ro
   assert.equal(idt.nonce, 'n-9');
   assert.ok(idt.exp > idt.iat);
   assert.equal(ok.r1.status, 200);
-  assert.notEqual(ok.r1.body.refresh_token, ok.t.body.refresh_token);
+  secretNotEqual(ok.r1.body.refresh_token, ok.t.body.refresh_token, 'refresh tokens rotate');
   assert.equal(ok.reuse.status, 400);
   assert.equal(ok.reuse.body.error, 'invalid_grant');
   assert.equal(ok.form.status, 400);
@@ -208,7 +208,7 @@ test('basic fixture: authorize redirect, JSON token exchange with PKCE, CORS, ro
   assert.equal(preflight.headers['access-control-request-method'], 'POST');
   const first = seen.find((q) => q.method === 'POST');
   assert.equal(first.contentType, 'application/json');
-  assert.deepEqual(first.body, { grant_type: 'authorization_code', code, redirect_uri: app.callbackUrl, client_id: basic.clientId, code_verifier: ok.verifier });
+  secretEqual(first.body, { grant_type: 'authorization_code', code, redirect_uri: app.callbackUrl, client_id: basic.clientId, code_verifier: ok.verifier }, 'recorded token request body');
   assert.equal(s256(first.body.code_verifier), s2.challenge);
   assert.equal(first.headers.origin, app.origin);
   await page.close();
