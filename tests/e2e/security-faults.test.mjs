@@ -218,3 +218,35 @@ for (const [mode, code] of [['500', 'http_error'], ['reset', 'network_error'], [
     await page.close();
   });
 }
+
+// Below the library: Chromium's network stack resends a request, POST included, once when a
+// reused keep-alive connection is reset before any answer (it takes the reset for a server
+// closing an idle connection). The library sends once (shown above with `Connection: close`);
+// on a reused connection the endpoint can still see the same refresh token or code twice. A
+// rotating endpoint then answers invalid_grant (reuse detection), which fails safe: the tokens
+// are cleared and the user signs in again; nothing reaches anyone but the token endpoint.
+test('documented browser behaviour: a reset on a reused keep-alive connection makes Chromium resend the POST once', { timeout: 30000 }, async () => {
+  const ka = await startFaultServer({ redirectUris: [app.callbackUrl], keepAlive: true });
+  try {
+    const cfg = { ...config, tokenEndpoint: ka.tokenEndpoint, authorizationEndpoint: ka.authorizationEndpoint, storage: 'local' };
+    const page = await openPage();
+    const t = ka.issue({ scope: 'openid', withIdToken: false });
+    const key = `wasm-oauth:tokens:${ka.clientId}|${ka.tokenEndpoint}`;
+    await page.evaluate(([k, v]) => { localStorage.clear(); localStorage.setItem(k, v); },
+      [key, JSON.stringify({ v: 1, a: t.access_token, t: 'Bearer', e: nowSecs() - 100, r: t.refresh_token })]);
+    // A successful refresh leaves an idle keep-alive connection to the endpoint.
+    const first = await page.evaluate((cfg) => attempt(() => new lib.AuthClient(cfg).refresh()), cfg);
+    assert.ok(first.value, JSON.stringify(first.error));
+    const before = ka.tokenRequests().length;
+    ka.fault('reset', { times: 20 });
+    const r = await page.evaluate((cfg) => attempt(() => new lib.AuthClient(cfg).refresh()), cfg);
+    ka.clearFaults();
+    assert.equal(r.error?.code, 'network_error');
+    const sent = ka.tokenRequests().slice(before);
+    assert.equal(sent.length, 2, 'one request from the library, one resend by Chromium on a fresh connection');
+    assert.equal(sent[0].rawBody, sent[1].rawBody, 'byte-identical resend');
+    await page.close();
+  } finally {
+    await ka.close();
+  }
+});
