@@ -26,8 +26,8 @@ const ONLY = onlyArg ? new Set(onlyArg.slice(7).split(',')) : null;
 
 // Repetitions (all loops are bounded by these).
 const N = QUICK
-  ? { load: 6, signInBatches: 6, signInPer: 10, callbacks: 4, readBatches: 4, readPer: 1000, refresh: 15, concurrentTrials: 1, memReads: 2000, memRefreshes: 100 }
-  : { load: 30, signInBatches: 30, signInPer: 20, callbacks: 15, readBatches: 10, readPer: 1000, refresh: 100, concurrentTrials: 3, memReads: 10000, memRefreshes: 1000 };
+  ? { load: 4, signInBatches: 6, signInPer: 10, callbacksOp: 3, callbacksStub: 5, readBatches: 4, readPer: 1000, refresh: 15, concurrentTrials: 1, memReads: 2000, memRefreshes: 100 }
+  : { load: 25, signInBatches: 30, signInPer: 20, callbacksOp: 10, callbacksStub: 30, readBatches: 10, readPer: 1000, refresh: 100, concurrentTrials: 3, memReads: 10000, memRefreshes: 1000 };
 const CONCURRENT = 50;
 const SCOPE = 'openid profile offline_access';
 
@@ -160,34 +160,59 @@ async function completeInteraction(page) {
 const errorText = (e) => String(e?.message || e).split('\n')[0].slice(0, 200);
 
 // ---------------------------------------------------------------------------------------------
-// Figure 2: load = import + instantiate + client construction, cold, in fresh contexts
-// (fresh renderer, empty HTTP cache; the servers send no-store, so no code cache either).
-log(`figure 2: load, ${N.load} fresh pages per library ...`);
-const loadSamples = Object.fromEntries(libs.map((l) => [l.id, []]));
+// Figure 2: load = import + instantiate + client construction, cold, each in a fresh browser
+// context (a new renderer: no V8 compilation cache; the servers send no-store: no HTTP or code
+// cache). Two ways, each in its own fresh pages:
+//  - "from memory": the bundle (and wasm-oauth's .wasm) fetched first, untimed; timed are
+//    import() of the bundle from a blob: URL, WebAssembly compile + instantiate from the bytes
+//    (wasm-oauth's init() accepts them) and the client construction;
+//  - "with transfer": import('/bundles/x.js') and init() fetching the .wasm from the local
+//    server, as a page does; dominated by the browser's request scheduling on this machine
+//    (see the floor: an empty module loaded the same way).
+log(`figure 2: load, ${N.load} fresh pages per library and way ...`);
+const LOAD_IDS = [...libs.map((l) => l.id), 'baseline'];
+const loadSamples = { memory: {}, transfer: {} };
+for (const id of LOAD_IDS) { loadSamples.memory[id] = []; loadSamples.transfer[id] = []; }
 for (let round = 0; round < N.load; round++) {
-  for (const l of libs) {
-    const { context, page } = await newAppPage();
-    try {
-      const ms = await page.evaluate(async ({ id, config }) => {
-        const t0 = performance.now();
-        await import(`/bundles/${id}.js`);
-        await globalThis.benchLib.create(config);
-        return performance.now() - t0;
-      }, { id: l.id, config: opConfig });
-      loadSamples[l.id].push(ms);
-    } catch (e) {
-      if (round === 0) note(l.id, `load failed: ${errorText(e)}`);
-    } finally {
-      await context.close();
+  for (const way of ['memory', 'transfer']) {
+    for (const id of LOAD_IDS) {
+      const { context, page } = await newAppPage();
+      await sleep(50); // let the new renderer settle
+      try {
+        const ms = await page.evaluate(async ({ id, config, way }) => {
+          let src = `/bundles/${id}.js`;
+          const cfg = { ...config };
+          if (way === 'memory') {
+            const js = await (await fetch(src)).blob();
+            src = URL.createObjectURL(new Blob([js], { type: 'text/javascript' }));
+            if (id === 'wasm-oauth') cfg.wasm = await (await fetch('/bundles/wasm_oauth_bg.wasm')).arrayBuffer();
+          }
+          const t0 = performance.now();
+          await import(src);
+          await globalThis.benchLib.create(cfg);
+          return performance.now() - t0;
+        }, { id, config: opConfig, way });
+        loadSamples[way][id].push(ms);
+      } catch (e) {
+        if (round === 0) note(id, `load (${way}) failed: ${errorText(e)}`);
+      } finally {
+        await context.close();
+      }
     }
   }
 }
-for (const l of libs) if (loadSamples[l.id].length) lib(l.id).figures.load = summarize(loadSamples[l.id]);
+for (const l of libs) {
+  if (loadSamples.memory[l.id].length) lib(l.id).figures.load = summarize(loadSamples.memory[l.id]);
+  if (loadSamples.transfer[l.id].length) lib(l.id).figures.loadTransfer = summarize(loadSamples.transfer[l.id]);
+}
+results.baselineLoad = { memory: summarize(loadSamples.memory.baseline), transfer: summarize(loadSamples.transfer.baseline) };
 
 // ---------------------------------------------------------------------------------------------
 // Figure 3: building the sign-in request (PKCE, state, stored transaction), no navigation.
-// Timed in batches (Chromium's performance.now() has 100 µs resolution here); storage is
-// emptied between batches, outside the timed part, so that transactions do not pile up.
+// Each call starts from empty storage (as the first sign-in of a page load does): storage is
+// emptied before every call, outside the timed part. Chromium's performance.now() here is
+// coarsened to 100 µs with jitter, so single calls are timed and averaged per batch; the
+// batch means are the samples.
 log(`figure 3: sign-in request, ${N.signInBatches} x ${N.signInPer} per library ...`);
 for (const l of libs) {
   const { context, page } = await newAppPage();
@@ -205,11 +230,14 @@ for (const l of libs) {
       const samples = [];
       let example;
       for (let b = -1; b < batches; b++) { // batch -1: warm-up
-        clear();
-        const t0 = performance.now();
-        for (let i = 0; i < per; i++) example = await globalThis.benchLib.buildSignInUrl();
-        const t1 = performance.now();
-        if (b >= 0) samples.push((t1 - t0) / per);
+        let sum = 0;
+        for (let i = 0; i < per; i++) {
+          clear();
+          const t0 = performance.now();
+          example = await globalThis.benchLib.buildSignInUrl();
+          sum += performance.now() - t0;
+        }
+        if (b >= 0) samples.push(sum / per);
       }
       clear();
       return { samples, example };
@@ -218,7 +246,7 @@ for (const l of libs) {
     const missing = ['response_type', 'client_id', 'redirect_uri', 'state', 'code_challenge', 'code_challenge_method']
       .filter((k) => !q.get(k));
     if (missing.length) note(l.id, `sign-in URL lacks ${missing.join(', ')}`);
-    if (!q.get('nonce')) note(l.id, 'sign-in URL has no nonce');
+    lib(l.id).signInUrlHasNonce = Boolean(q.get('nonce'));
     lib(l.id).figures.signIn = summarize(samples);
   } catch (e) {
     note(l.id, `sign-in request failed: ${errorText(e)}`);
@@ -228,68 +256,76 @@ for (const l of libs) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Figure 4: callback handling against oidc-provider (real login and consent), client-side time.
-log(`figure 4: callback, ${N.callbacks} sign-ins per library through oidc-provider ...`);
+// Figure 4: callback handling, client-side time. Each round is a real redirect sign-in:
+// buildSignInUrl() in the app page, navigation to the server's authorize endpoint (login and
+// consent pages on oidc-provider), back on the redirect URI a fresh page load, the bundle
+// imported, the client constructed (untimed), then handleCallback(url) timed.
+async function signInRounds(page, requests, { id, server, config, rounds, interact }) {
+  const client = [];
+  const total = [];
+  let count;
+  await loadAndCreate(page, id, config);
+  for (let r = 0; r < rounds; r++) {
+    const url = await page.evaluate(() => globalThis.benchLib.buildSignInUrl());
+    await page.goto(url, { waitUntil: 'domcontentloaded' });
+    if (interact) await interact(page);
+    if (new URL(page.url()).origin !== app.origin) throw new Error(`not back on the app: ${new URL(page.url()).pathname}`);
+    await loadAndCreate(page, id, config);
+    await page.evaluate(IN_PAGE_SPAN);
+    const [t0, t1] = await page.evaluate(async () => {
+      const url = window.__callbackUrl;
+      if (!url) throw new Error('the page has no callback URL');
+      const error = new URL(url).searchParams.get('error');
+      if (error) throw new Error(`authorization error: ${error}`);
+      return window.__span(() => globalThis.benchLib.handleCallback(url));
+    });
+    await sleep(30); // let the last requestfinished events arrive
+    const m = requests.within(t0, t1);
+    client.push(t1 - t0 - m.network);
+    total.push(t1 - t0);
+    count ??= m.requests;
+  }
+  return { ...summarize(client), total: summarize(total), requests: count, server };
+}
+
+log(`figure 4 (oidc-provider): ${N.callbacksOp} sign-ins per library with login and consent ...`);
 for (const l of libs) {
   const { context, page } = await newAppPage();
   const requests = trackRequests(context, [op.origin]);
-  const samples = [];
-  const totals = [];
   try {
-    await loadAndCreate(page, l.id, opConfig);
-    for (let r = 0; r < N.callbacks; r++) {
-      const url = await page.evaluate(() => globalThis.benchLib.buildSignInUrl());
-      await page.goto(url, { waitUntil: 'domcontentloaded' });
-      await completeInteraction(page);
-      await loadAndCreate(page, l.id, opConfig);
-      await page.evaluate(IN_PAGE_SPAN);
-      const [t0, t1] = await page.evaluate(async () => {
-        const url = window.__callbackUrl;
-        if (!url) throw new Error('the page has no callback URL');
-        if (new URL(url).searchParams.get('error')) throw new Error(`authorization error: ${new URL(url).searchParams.get('error')}`);
-        return window.__span(() => globalThis.benchLib.handleCallback(url));
-      });
-      await sleep(30); // let the last requestfinished events arrive
-      const { network, requests: count } = requests.within(t0, t1);
-      samples.push(t1 - t0 - network);
-      totals.push(t1 - t0);
-      if (r === 0) lib(l.id).callbackRequests = count;
-    }
-    lib(l.id).figures.callback = { ...summarize(samples), total: summarize(totals) };
+    lib(l.id).figures.callbackOp = await signInRounds(page, requests,
+      { id: l.id, server: 'oidc-provider', config: opConfig, rounds: N.callbacksOp, interact: completeInteraction });
     // The tokens work against the real server: a read and a forced refresh.
     const check = await page.evaluate(async () => {
       const out = {};
-      try { const t = await globalThis.benchLib.getToken(); out.getToken = typeof t === 'string' && t.length > 10 ? 'ok' : `returned ${typeof t}`; } catch (e) { out.getToken = String(e?.message || e); }
-      try { await globalThis.benchLib.refresh(); out.refresh = 'ok'; } catch (e) { out.refresh = String(e?.code || e?.error || '') + ' ' + String(e?.message || e); }
-      try { const t = await globalThis.benchLib.getToken(); out.afterRefresh = typeof t === 'string' && t.length > 10 ? 'ok' : `returned ${typeof t}`; } catch (e) { out.afterRefresh = String(e?.message || e); }
+      const tokenOk = (t) => (typeof t === 'string' && t.length > 10 ? 'ok' : `returned ${typeof t}`);
+      try { out.getToken = tokenOk(await globalThis.benchLib.getToken()); } catch (e) { out.getToken = String(e?.message || e); }
+      try { await globalThis.benchLib.refresh(); out.refresh = 'ok'; } catch (e) { out.refresh = `${e?.code || e?.error || ''} ${e?.message || e}`.trim(); }
+      try { out.afterRefresh = tokenOk(await globalThis.benchLib.getToken()); } catch (e) { out.afterRefresh = String(e?.message || e); }
       return out;
     });
     lib(l.id).oidcProvider = check;
     for (const [k, v] of Object.entries(check)) if (v !== 'ok') note(l.id, `oidc-provider ${k}: ${v.slice(0, 200)}`);
   } catch (e) {
-    note(l.id, `callback against oidc-provider failed (round ${samples.length + 1}): ${errorText(e)}`);
-    if (samples.length >= 3) lib(l.id).figures.callback = { ...summarize(samples), total: summarize(totals) };
+    lib(l.id).oidcProvider = { signIn: errorText(e) };
+    note(l.id, `sign-in against oidc-provider failed: ${errorText(e)}`);
   } finally {
     await context.close();
   }
 }
 
 // ---------------------------------------------------------------------------------------------
-// Figures 5–7 against the stub server (counted requests, chosen token lifetimes).
-log('figures 5-7: token reads, refreshes and memory against the stub server ...');
+// Figures 4 (again), 5, 6 and 7 against the stub server (no login page, counted requests,
+// chosen token lifetimes), all in one page per library that stays signed in.
+log(`figures 4-7 (stub server): ${N.callbacksStub} sign-ins, token reads, refreshes, memory ...`);
 for (const l of libs) {
   const { context, page } = await newAppPage();
   const requests = trackRequests(context, [stub.origin]);
   const f = lib(l.id).figures;
   try {
     stub.expiresIn = 3600;
-    await loadAndCreate(page, l.id, stubConfig);
-    const url = await page.evaluate(() => globalThis.benchLib.buildSignInUrl());
-    await page.goto(url, { waitUntil: 'domcontentloaded' });
-    if (new URL(page.url()).origin !== app.origin) throw new Error('the stub did not redirect back');
-    await loadAndCreate(page, l.id, stubConfig);
-    await page.evaluate(IN_PAGE_SPAN);
-    await page.evaluate(() => globalThis.benchLib.handleCallback(window.__callbackUrl));
+    f.callback = await signInRounds(page, requests,
+      { id: l.id, server: 'stub', config: stubConfig, rounds: N.callbacksStub });
     {
       // Figure 5: getToken() with a valid cached token.
       stub.resetCounts();

@@ -9,7 +9,8 @@ let signInOptions;
 globalThis.benchLib = {
   name: 'wasm-oauth',
   async create(c) {
-    wasm = await init();
+    // c.wasm: the module's bytes when the bench measures loading from memory (init accepts them).
+    wasm = await init(c.wasm ? { module_or_path: c.wasm } : undefined);
     client = new AuthClient({
       clientId: c.clientId,
       redirectUri: c.redirectUri,

@@ -33,9 +33,11 @@ const ROWS = [
   ['1. transfer, gzip -9 (KiB)', (f) => f.size && KiB(f.size.total.gzip)],
   ['1. transfer, brotli (KiB)', (f) => f.size && KiB(f.size.total.brotli)],
   ['1. transfer, raw minified (KiB)', (f) => f.size && KiB(f.size.total.raw)],
-  ['2. load: import + instantiate + construct (ms)', (f) => f.load?.median, (f) => f.load],
+  ['2. load from memory: import + instantiate + construct (ms)', (f) => f.load?.median, (f) => f.load],
+  ['2. load with transfer from localhost (ms)', (f) => f.loadTransfer?.median, (f) => f.loadTransfer],
   ['3. sign-in request (ms)', (f) => f.signIn?.median, (f) => f.signIn],
-  ['4. callback, client-side (ms)', (f) => f.callback?.median, (f) => f.callback],
+  ['4. callback, client-side (ms), stub server', (f) => f.callback?.median, (f) => f.callback],
+  ['4. callback, client-side (ms), oidc-provider', (f) => f.callbackOp?.median, (f) => f.callbackOp],
   ['5. getToken(), cached (µs per call)', (f) => f.cachedRead?.median, (f) => f.cachedRead],
   ['6. forced refresh, client-side (ms)', (f) => f.refresh?.median, (f) => f.refresh],
   ['6. token requests for 50 concurrent getToken() on an expired token', (f) => f.concurrent?.tokenRequests],
@@ -75,6 +77,17 @@ export function renderTable(results, libs) {
     `Machine: ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, ${m.os}${m.debian ? ` (Debian ${m.debian})` : ''}, Node ${m.node}, Chromium ${m.chromium} headless.`,
     `Repetitions: ${JSON.stringify(results.repetitions)}${results.quick ? ' (--quick)' : ''}.`,
   ];
+  const floor = (s) => `${sig(s.median)} ms [${sig(s.p10)}–${sig(s.p90)}]`;
+  if (results.baselineLoad?.memory?.n) {
+    out.push(`Load floor, an empty module loaded the same ways: from memory ${floor(results.baselineLoad.memory)}, with transfer ${floor(results.baselineLoad.transfer)}.`);
+  }
+  const op = ids.map((id) => {
+    const c = results.libraries[id]?.oidcProvider;
+    if (!c) return null;
+    const bad = Object.entries(c).filter(([, v]) => v !== 'ok');
+    return `${id} ${bad.length ? `no (${bad.map(([k, v]) => `${k}: ${v}`).join('; ')})` : 'yes'}`;
+  }).filter(Boolean);
+  if (op.length) out.push(`Sign-in, callback, getToken() and forced refresh against oidc-provider: ${op.join('; ')}.`);
   const notes = ids.flatMap((id) => (results.libraries[id]?.notes ?? []).map((n) => `- ${id}: ${n}`));
   if (notes.length) out.push('', 'Notes:', ...notes);
   const conc = ids.map((id) => {

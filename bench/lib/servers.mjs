@@ -14,7 +14,7 @@
 // startStubServer(): a small OAuth/OIDC server for the client-side figures, where the bench
 //   needs to count token requests and to choose token lifetimes: /authorize answers at once with
 //   a code (no login page), /oauth/token runs the authorization_code (PKCE S256 checked) and
-//   refresh_token grants with RS256-signed JWT access and ID tokens. Refresh tokens rotate; a
+//   refresh_token grants with RS256-signed JWT access, refresh and ID tokens. Refresh tokens rotate; a
 //   reused one is counted (`reused`) but still answered, so that a library which sends 50
 //   refreshes at once keeps working while the count shows it.
 import crypto from 'node:crypto';
@@ -127,7 +127,10 @@ export async function startStubServer({ redirectUris, clientId = 'spa' }) {
   const issue = (scope, nonce, authTime) => {
     const iat = Math.floor(Date.now() / 1000);
     const exp = iat + stub.expiresIn;
-    const refresh = b64url(crypto.randomBytes(32));
+    // A JWT, as Keycloak issues them: keycloak-js decodes the refresh token (any format is
+    // allowed by OAuth; the other libraries treat it as opaque).
+    const refresh = sign({ iss: issuer, sub: 'bench-user', aud: issuer, typ: 'Refresh', iat, exp: iat + 86400,
+      jti: b64url(crypto.randomBytes(16)) });
     refreshTokens.set(refresh, { used: false, scope, authTime });
     if (refreshTokens.size > 5000) refreshTokens.delete(refreshTokens.keys().next().value); // bounded
     return {
