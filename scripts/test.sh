@@ -4,7 +4,8 @@
 #   1. host tests          cargo test                          (protocol unit tests)
 #   2. browser tests       wasm-pack test --headless --chrome  (tests/*.rs, real Chromium)
 #   3. release build       scripts/build.sh                    (pkg/)
-#   4. end-to-end tests    node --test tests/e2e/*.test.mjs    (pkg/ in Chromium against
+#   4. Node tests          node --test tests/node/*.test.mjs   (pkg/'s Node entry: server-side sources)
+#   5. end-to-end tests    node --test tests/e2e/*.test.mjs    (pkg/ in Chromium against
 #                          oidc-provider and the Basic fixture; size budget; demo --headless)
 # Every step runs even when an earlier one failed, except the e2e tests, which need the build.
 # Exits non-zero when any step failed; ends with a summary table.
@@ -75,7 +76,12 @@ run_step browser-tests browser_tests
 if run_step build bash scripts/build.sh; then
   shopt -s nullglob
   E2E=(tests/e2e/*.test.mjs)
+  NODE_TESTS=(tests/node/*.test.mjs)
   shopt -u nullglob
+  # Node 20 tests of the package's Node entry (server-side token sources); no browser.
+  if [ "${#NODE_TESTS[@]}" -gt 0 ]; then
+    run_step node-tests node --test --test-concurrency=1 --test-timeout=120000 "${NODE_TESTS[@]}"
+  fi
   if [ "${#E2E[@]}" -eq 0 ]; then
     skip_step e2e "no tests/e2e/*.test.mjs"
   else
@@ -83,6 +89,7 @@ if run_step build bash scripts/build.sh; then
     run_step e2e node --test --test-concurrency=1 --test-timeout=300000 "${E2E[@]}"
   fi
 else
+  skip_step node-tests "build failed"
   skip_step e2e "build failed"
 fi
 summary
