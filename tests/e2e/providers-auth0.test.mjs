@@ -266,3 +266,20 @@ test('DPoP with the Auth0 preset: dpop_jkt, a verified proof on every token requ
   assert.equal(ecThumbprint(p2.header.jwk), query.dpop_jkt);
   await page.close();
 });
+
+test('use_dpop_nonce is retried once only: a second use_dpop_nonce answer rejects with that code', { timeout: 60000 }, async () => {
+  const { page, config } = await toCallback(a0dpop, { dpop: true });
+  const t0 = Date.now();
+  for (const nonce of ['nonce-one-aaaaaaaaaaaa', 'nonce-two-bbbbbbbbbbbb']) {
+    a0dpop.respondNext({ status: 400, json: { error: 'use_dpop_nonce', error_description: 'Authorization server requires nonce in DPoP proof' }, headers: { 'dpop-nonce': nonce } });
+  }
+  const cb = await completeCallback(page, config);
+  assert.deepEqual(cb.error && [cb.error.code, cb.error.status, cb.error.description],
+    ['use_dpop_nonce', 400, 'Authorization server requires nonce in DPoP proof'], JSON.stringify(cb));
+  const calls = a0dpop.tokenRequests().filter((r) => r.time >= t0);
+  assert.equal(calls.length, 2, 'the first request and exactly one retry');
+  const p2 = verifyDpopProof(calls[1].headers.dpop, { method: 'POST', url: a0dpop.tokenEndpoint });
+  assert.ok(p2.ok, p2.reason);
+  assert.equal(p2.payload.nonce, 'nonce-one-aaaaaaaaaaaa', 'the retry carries the nonce of the first answer');
+  await page.close();
+});
