@@ -8,7 +8,8 @@
 #   5. end-to-end tests    node --test tests/e2e/*.test.mjs    (pkg/ in Chromium against
 #                          oidc-provider and the Basic fixture; size budget; demo --headless)
 # Every step runs even when an earlier one failed, except the e2e tests, which need the build.
-# Exits non-zero when any step failed; ends with a summary table.
+# Each step has a time limit (generous; CI allows 90 minutes in all). Exits non-zero when any
+# step failed; ends with a summary table.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -18,7 +19,7 @@ export CARGO_TERM_COLOR=${CARGO_TERM_COLOR:-never}
 
 declare -a NAMES=() RESULTS=() TIMES=()
 FAILED=0
-run_step() {  # run_step <name> <command...>
+run_step() {  # run_step <name> <command...>   (the command may be a shell function)
   local name=$1; shift
   printf '\n======== %s: %s\n' "$name" "$*"
   local t0=$SECONDS rc=0
@@ -36,7 +37,7 @@ summary() {
   if [ "$FAILED" -eq 0 ]; then echo "ALL PASSED"; else echo "SOME STEPS FAILED"; fi
 }
 
-if ! run_step setup bash scripts/setup.sh; then
+if ! run_step setup timeout 2700 bash scripts/setup.sh; then
   skip_step host-tests "setup failed"; skip_step browser-tests "setup failed"
   skip_step build "setup failed"; skip_step e2e "setup failed"
   summary; exit 1
@@ -59,34 +60,34 @@ browser_tests() {
       return 1
     fi
     echo "fixture server for tests/web.rs: $url"
-    WASM_OAUTH_FIXTURE=$url wasm-pack test --headless --chrome || rc=$?
+    WASM_OAUTH_FIXTURE=$url timeout 1500 wasm-pack test --headless --chrome || rc=$?
     exec {in}>&-
     # Bounded: the server exits on stdin EOF; kill it if it has not after 5 s.
     for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
     kill "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
   else
-    wasm-pack test --headless --chrome || rc=$?
+    timeout 1500 wasm-pack test --headless --chrome || rc=$?
   fi
   return "$rc"
 }
 
-run_step host-tests cargo test
+run_step host-tests timeout 1200 cargo test
 run_step browser-tests browser_tests
-if run_step build bash scripts/build.sh; then
+if run_step build timeout 1500 bash scripts/build.sh; then
   shopt -s nullglob
   E2E=(tests/e2e/*.test.mjs)
   NODE_TESTS=(tests/node/*.test.mjs)
   shopt -u nullglob
   # Node 20 tests of the package's Node entry (server-side token sources); no browser.
   if [ "${#NODE_TESTS[@]}" -gt 0 ]; then
-    run_step node-tests node --test --test-concurrency=1 --test-timeout=120000 "${NODE_TESTS[@]}"
+    run_step node-tests timeout 1200 node --test --test-concurrency=1 --test-timeout=120000 "${NODE_TESTS[@]}"
   fi
   if [ "${#E2E[@]}" -eq 0 ]; then
     skip_step e2e "no tests/e2e/*.test.mjs"
   else
     # One test file at a time (2 cores; each file starts its own Chromium and servers).
-    run_step e2e node --test --test-concurrency=1 --test-timeout=300000 "${E2E[@]}"
+    run_step e2e timeout 1500 node --test --test-concurrency=1 --test-timeout=300000 "${E2E[@]}"
   fi
 else
   skip_step node-tests "build failed"
