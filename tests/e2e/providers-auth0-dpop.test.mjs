@@ -8,8 +8,8 @@ import crypto from 'node:crypto';
 import { launchBrowser, describePage } from '../support/browser.mjs';
 import { startAuthorizationServer, login } from '../support/authorization-server.mjs';
 import { verifyDpopProof, sha256b64url } from '../support/providers/common.mjs';
-import { openWithLib, createSignInUrl, inPage } from '../support/providers/flow.mjs';
-import { startApp, loadLib } from './helpers.mjs';
+import { openWithLib, createSignInUrl, inPage, show } from '../support/providers/flow.mjs';
+import { startApp, loadLib, secretEqual, secretNotEqual, secretMatch } from './helpers.mjs';
 
 let app; let op; let opNonce; let browser;
 const seen = new Map(); // server -> [{method, path, dpop, authorization, time}]
@@ -101,7 +101,7 @@ test('oidc-provider, DPoP-bound tokens required: dpop_jkt, DPoP header on the to
   const fresh = await inPage(page, config, async (lib, client) => client.refresh());
   assert.ok(fresh.value, JSON.stringify(fresh.error));
   assert.equal(fresh.value.tokenType, 'DPoP');
-  assert.notEqual(fresh.value.refreshToken, tokens.refreshToken);
+  secretNotEqual(fresh.value.refreshToken, tokens.refreshToken);
   const [rc] = tokenCalls(op, t1);
   assert.ok(verifyDpopProof(rc.dpop, { method: 'POST', url: `${op.issuer}/token` }).ok);
   assert.deepEqual(page.pageErrors, []);

@@ -9,8 +9,8 @@ import assert from 'node:assert/strict';
 import { launchBrowser, describePage } from '../support/browser.mjs';
 import { startAuth0Server, AUTH0_TOKEN_ERRORS, decodeJwtParts } from '../support/providers/auth0.mjs';
 import { verifyDpopProof, ecThumbprint, sha256b64url } from '../support/providers/common.mjs';
-import { openWithLib, createSignInUrl, followRedirect, completeCallback, inPage, keys } from '../support/providers/flow.mjs';
-import { startApp } from './helpers.mjs';
+import { openWithLib, createSignInUrl, followRedirect, completeCallback, inPage, keys, show } from '../support/providers/flow.mjs';
+import { startApp, secretEqual, secretNotEqual, secretMatch } from './helpers.mjs';
 
 const AUDIENCE = 'https://api.example.test/';
 const SCOPE = 'openid profile email offline_access';
@@ -73,7 +73,7 @@ test('preset URLs over https, authorize with audience, form-encoded code exchang
   assert.equal(tokens.tokenType, 'Bearer');
   assert.ok(Math.abs(tokens.expiresAt - (Math.floor(ex.time / 1000) + 86400)) <= 5);
   assert.equal(tokens.scope, SCOPE);
-  assert.match(tokens.refreshToken, /^v1\./);
+  secretMatch(tokens.refreshToken, /^v1\./, 'value shape');
   assert.deepEqual(decodeJwtParts(tokens.accessToken).payload.aud, [AUDIENCE, `https://${a0.domain}/userinfo`], 'the audience reached the token');
   assert.equal(user.iss, a0.issuer);
   assert.equal(user.aud, 'a0-spa');
@@ -100,10 +100,10 @@ test('refresh with rotation: form grant_type=refresh_token&refresh_token&client_
   assert.ok(r.value, JSON.stringify(r.error));
   const [rq] = a0.tokenRequests().filter((x) => x.time >= t0);
   assert.equal(rq.contentType, 'application/x-www-form-urlencoded');
-  assert.deepEqual(rq.form, [['grant_type', 'refresh_token'], ['refresh_token', first.refreshToken], ['client_id', 'a0-spa']]);
+  secretEqual(rq.form, [['grant_type', 'refresh_token'], ['refresh_token', first.refreshToken], ['client_id', 'a0-spa']]);
   const { fresh } = r.value;
-  assert.notEqual(fresh.refreshToken, first.refreshToken);
-  assert.notEqual(fresh.idToken, first.idToken, 'Auth0 sends a new ID token on refresh');
+  secretNotEqual(fresh.refreshToken, first.refreshToken);
+  secretNotEqual(fresh.idToken, first.idToken, 'Auth0 sends a new ID token on refresh');
   assert.equal(r.value.user.sub, 'auth0|user-1');
 
   // A refreshed ID token for another user is refused (and nothing is replaced).
@@ -119,9 +119,9 @@ for (const err of AUTH0_TOKEN_ERRORS) {
     a0.failNext(err);
     const cb = await completeCallback(page, config);
     assert.deepEqual(cb.error && [cb.error.name, cb.error.code, cb.error.description, cb.error.status],
-      ['AuthError', err.error, err.error_description, err.status], JSON.stringify(cb));
+      ['AuthError', err.error, err.error_description, err.status], show(cb));
     const t = await inPage(page, config, async (lib, client) => client.getTokens());
-    assert.equal(t.value, null);
+    secretEqual(t.value, null);
     await page.close();
   });
 }
@@ -133,14 +133,14 @@ test('refresh failures: 403 invalid_grant "Unknown or invalid refresh token." cl
   a0.failNext({ status: 429, error: 'too_many_requests', error_description: 'Too many requests. Try again later.' });
   let r = await inPage(page, config, async (lib, client) => client.getToken({ minValidity: 90000 }));
   // Transient: the still-valid token serves.
-  assert.equal(r.value, cb.value.tokens.accessToken, JSON.stringify(r));
+  secretEqual(r.value, cb.value.tokens.accessToken, show(r));
   r = await inPage(page, config, async (lib, client) => client.refresh());
   assert.ok(r.value, 'the refresh after the 429 works');
   a0.revokeAll();
   r = await inPage(page, config, async (lib, client) => client.getToken({ minValidity: 90000 }));
   assert.deepEqual([r.error?.code, r.error?.description, r.error?.status], ['login_required', 'invalid_grant: Unknown or invalid refresh token.', 403]);
   r = await inPage(page, config, async (lib, client) => client.getTokens());
-  assert.equal(r.value, null);
+  secretEqual(r.value, null);
   await page.close();
 });
 
@@ -170,9 +170,9 @@ for (const [what, tamper, description] of CLAIM_FAULTS) {
     const { page, config } = await toCallback();
     a0.idTokenClaimsNext(tamper);
     const cb = await completeCallback(page, config);
-    assert.deepEqual(cb.error && [cb.error.code, cb.error.description], ['id_token_invalid', description], JSON.stringify(cb));
+    assert.deepEqual(cb.error && [cb.error.code, cb.error.description], ['id_token_invalid', description], show(cb));
     const t = await inPage(page, config, async (lib, client) => ({ tokens: client.getTokens(), auth: client.isAuthenticated() }));
-    assert.deepEqual(t.value, { tokens: null, auth: false });
+    secretEqual(t.value, { tokens: null, auth: false });
     await page.close();
   });
 }
@@ -204,7 +204,7 @@ test('DPoP with the Auth0 preset: dpop_jkt, a verified proof on every token requ
   assert.equal(p2.header.jwk.d, undefined, 'public key only');
   assert.equal(p2.payload.htu, url);
   assert.equal(p2.payload.htm, 'POST');
-  assert.equal(calls[0].body.code, calls[1].body.code, 'the same code retried');
+  secretEqual(calls[0].body.code, calls[1].body.code, 'the same code retried');
   const { tokens } = cb.value;
   assert.equal(tokens.tokenType, 'DPoP');
   assert.equal(decodeJwtParts(tokens.accessToken).payload.cnf.jkt, query.dpop_jkt);
@@ -275,7 +275,7 @@ test('use_dpop_nonce is retried once only: a second use_dpop_nonce answer reject
   }
   const cb = await completeCallback(page, config);
   assert.deepEqual(cb.error && [cb.error.code, cb.error.status, cb.error.description],
-    ['use_dpop_nonce', 400, 'Authorization server requires nonce in DPoP proof'], JSON.stringify(cb));
+    ['use_dpop_nonce', 400, 'Authorization server requires nonce in DPoP proof'], show(cb));
   const calls = a0dpop.tokenRequests().filter((r) => r.time >= t0);
   assert.equal(calls.length, 2, 'the first request and exactly one retry');
   const p2 = verifyDpopProof(calls[1].headers.dpop, { method: 'POST', url: a0dpop.tokenEndpoint });

@@ -5,8 +5,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launchBrowser, describePage } from '../support/browser.mjs';
 import { startBasic, BASIC_TOKEN_ERRORS, BASIC_CODE_FIELDS, BASIC_REFRESH_FIELDS, s256, decodeJwt } from '../support/providers/basic.mjs';
-import { openWithLib, createSignInUrl, followRedirect, completeCallback, inPage, keys } from '../support/providers/flow.mjs';
-import { startApp } from './helpers.mjs';
+import { openWithLib, createSignInUrl, followRedirect, completeCallback, inPage, keys, show } from '../support/providers/flow.mjs';
+import { startApp, secretEqual, secretNotEqual, secretMatch } from './helpers.mjs';
 
 let app; let basic; let consent; let browser;
 before(async () => {
@@ -64,7 +64,7 @@ test('sign-in: GET /auth/authorize with exactly the documented parameters, JSON 
   assert.equal(tokens.tokenType, 'Bearer');
   assert.ok(Math.abs(tokens.expiresAt - (Math.floor(ex.time / 1000) + 3600)) <= 5, 'access tokens live one hour');
   assert.equal(tokens.scope, 'profile');
-  assert.match(tokens.refreshToken, /^rt_/);
+  secretMatch(tokens.refreshToken, /^rt_/, 'value shape');
   assert.equal(user.sub, 'basic-user-1');
   assert.equal(user.aud, 'basic-app');
   assert.equal(user.iss, basic.url);
@@ -103,13 +103,13 @@ test('refresh: JSON {grant_type: "refresh_token", refresh_token}; the rotated re
   // for public clients), which Basic accepts.
   assert.deepEqual(keys(rq.body).filter((k) => k !== 'client_id'), BASIC_REFRESH_FIELDS);
   assert.equal(rq.body.grant_type, 'refresh_token');
-  assert.equal(rq.body.refresh_token, first.refreshToken);
+  secretEqual(rq.body.refresh_token, first.refreshToken);
   assert.ok(rq.body.client_id === undefined || rq.body.client_id === 'basic-app');
   const { token, tokens } = r.value;
-  assert.equal(token, tokens.accessToken);
-  assert.notEqual(tokens.accessToken, first.accessToken);
-  assert.notEqual(tokens.refreshToken, first.refreshToken, 'rotated');
-  assert.equal(tokens.idToken, first.idToken, 'the ID token is kept when the refresh answer has none');
+  secretEqual(token, tokens.accessToken);
+  secretNotEqual(tokens.accessToken, first.accessToken);
+  secretNotEqual(tokens.refreshToken, first.refreshToken, 'rotated');
+  secretEqual(tokens.idToken, first.idToken, 'the ID token is kept when the refresh answer has none');
   assert.equal(basic.state.refreshTokens.get(first.refreshToken).active, false);
   assert.equal(basic.state.refreshTokens.get(tokens.refreshToken).active, true);
   // The old refresh token really is dead at the server.
@@ -128,9 +128,9 @@ for (const err of BASIC_TOKEN_ERRORS) {
     basic.failNext(err);
     const cb = await completeCallback(page, config);
     assert.deepEqual(cb.error && [cb.error.name, cb.error.code, cb.error.description, cb.error.status],
-      ['AuthError', err.error, err.message, err.status], JSON.stringify(cb));
+      ['AuthError', err.error, err.message, err.status], show(cb));
     const after = await inPage(page, config, async (lib, client) => ({ tokens: client.getTokens(), search: location.search }));
-    assert.equal(after.value.tokens, null, 'nothing stored');
+    secretEqual(after.value.tokens, null, 'nothing stored');
     assert.equal(after.value.search, '', 'the code is gone from the address bar');
     await page.close();
   });
@@ -151,7 +151,7 @@ test('a real invalid_grant (PKCE mismatch) from the fixture, and a 500 HTML page
     }
   });
   const cb = await completeCallback(page, config);
-  assert.equal(cb.error?.code, 'invalid_grant', JSON.stringify(cb));
+  assert.equal(cb.error?.code, 'invalid_grant', show(cb));
   assert.equal(cb.error.description, 'PKCE verification failed');
   assert.equal(cb.error.status, 400);
   await page.close();
@@ -172,14 +172,14 @@ test('refresh failures: invalid_grant clears the tokens (getToken -> login_requi
   let r = await inPage(page, config, async (lib, client) => client.refresh());
   assert.deepEqual([r.error?.code, r.error?.description, r.error?.status], ['invalid_request', 'body must be a JSON object', 400]);
   r = await inPage(page, config, async (lib, client) => client.getTokens());
-  assert.equal(r.value.refreshToken, cb.value.tokens.refreshToken, 'kept');
+  secretEqual(r.value.refreshToken, cb.value.tokens.refreshToken, 'kept');
 
   basic.revokeAll();
   // getToken() needing a refresh that fails definitively: login_required carrying the server's word.
   r = await inPage(page, config, async (lib, client) => client.getToken({ minValidity: 3700 }));
   assert.deepEqual([r.error?.code, r.error?.description, r.error?.status], ['login_required', 'invalid_grant: invalid refresh token', 400]);
   r = await inPage(page, config, async (lib, client) => ({ tokens: client.getTokens(), auth: client.isAuthenticated() }));
-  assert.deepEqual(r.value, { tokens: null, auth: false });
+  secretEqual(r.value, { tokens: null, auth: false });
   r = await inPage(page, config, async (lib, client) => client.getToken());
   assert.equal(r.error?.code, 'login_required');
 
@@ -190,7 +190,7 @@ test('refresh failures: invalid_grant clears the tokens (getToken -> login_requi
   r = await inPage(again.page, config, async (lib, client) => client.refresh());
   assert.deepEqual([r.error?.code, r.error?.description, r.error?.status], ['invalid_grant', 'invalid refresh token', 400]);
   r = await inPage(again.page, config, async (lib, client) => client.getTokens());
-  assert.equal(r.value, null, 'cleared');
+  secretEqual(r.value, null, 'cleared');
   await again.page.close();
   await page.close();
 });

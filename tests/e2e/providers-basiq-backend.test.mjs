@@ -10,8 +10,8 @@ import assert from 'node:assert/strict';
 import { launchBrowser } from '../support/browser.mjs';
 import { startBasiqServer } from '../support/providers/basiq.mjs';
 import { startAppBackend } from '../support/providers/app-backend.mjs';
-import { openWithLib, inPage, keys } from '../support/providers/flow.mjs';
-import { startApp } from './helpers.mjs';
+import { openWithLib, inPage, keys, show } from '../support/providers/flow.mjs';
+import { startApp, secretEqual, secretNotEqual, secretMatch } from './helpers.mjs';
 
 const API_KEY = 'YmFzaXEtYXBpLWtleS1mb3ItdGVzdHM6c2VjcmV0Kw==';
 let app; let basiq; let basiqCors; let backend; let browser;
@@ -71,13 +71,13 @@ test('CLIENT_ACCESS through the app backend: cookie sent, no secret in the page,
   assert.deepEqual(c.form, [['grant_type', 'client_credentials'], ['client_id', 'my-app'], ['userId', 'basiq-user-1']]);
   // The backend called Basiq with the key, for the session's user.
   const [bq] = basiq.tokenRequests().filter((x) => x.time >= t0);
-  assert.equal(bq.headers.authorization, `Basic ${API_KEY}`);
+  secretEqual(bq.headers.authorization, `Basic ${API_KEY}`);
   assert.equal(bq.headers['basiq-version'], '3.0');
   assert.deepEqual(bq.form, [['scope', 'CLIENT_ACCESS'], ['userId', 'basiq-user-1']]);
 
   const { a, b, tokens, storage } = r.value;
-  assert.equal(a, b);
-  assert.match(a, /^bq_client_/);
+  secretEqual(a, b);
+  secretMatch(a, /^bq_client_/, 'value shape');
   assert.deepEqual(basiq.issued.get(a), { scope: 'CLIENT_ACCESS', userId: 'basiq-user-1' });
   assert.equal(tokens.tokenType, 'Bearer');
   assert.ok(Math.abs(tokens.expiresAt - (Math.floor(c.time / 1000) + 3600)) <= 5);
@@ -102,8 +102,8 @@ test('renewal: near expiry (minValidity) one request for 5 concurrent callers; t
   assert.ok(r.value, JSON.stringify(r.error));
   assert.equal(backendCalls(t0).length, 1, 'one renewal for all five');
   assert.equal(new Set(r.value.all).size, 1);
-  assert.notEqual(r.value.all[0], first.value, 'renewed');
-  assert.equal(r.value.after, r.value.all[0]);
+  secretNotEqual(r.value.all[0], first.value, 'renewed');
+  secretEqual(r.value.after, r.value.all[0]);
   await context.close();
 });
 
@@ -137,7 +137,7 @@ test('errors from the backend: no session (401), another user\'s userId (403), B
     return { refreshed, token: await client.getToken() };
   });
   assert.deepEqual(r.value.refreshed, { code: 'temporarily_unavailable', status: 502, description: 'Basiq answered 503' });
-  assert.equal(r.value.token, token, 'a transient failure keeps the valid token');
+  secretEqual(r.value.token, token, 'a transient failure keeps the valid token');
   await s.context.close();
 });
 
@@ -147,7 +147,7 @@ test('CORS: the backend must name the exact origin with credentials; "*" or noth
     backend.cors = mode;
     try {
       const r = await inPage(page, pageConfig({ clientId: `my-app-${mode}` }), async (lib, client) => client.getToken());
-      assert.equal(r.error?.code, 'network_error', `${mode}: ${JSON.stringify(r)}`);
+      assert.equal(r.error?.code, 'network_error', `${mode}: ${show(r)}`);
     } finally { backend.cors = 'exact'; }
   }
   await context.close();
@@ -175,13 +175,13 @@ test('a clientSecret or apiKey in a page is invalid_config (constructor throws, 
   assert.equal(r.secretCodeFlow?.code, 'invalid_config');
   assert.equal(r.getToken?.code, 'invalid_config');
   assert.equal(r.refresh?.code, 'invalid_config');
-  assert.ok(!JSON.stringify(r).includes(API_KEY) && !JSON.stringify(r).includes('client-secret-value'), 'secrets are not echoed');
+  assert.ok(!show(r).includes(API_KEY) && !show(r).includes('client-secret-value'), 'secrets are not echoed');
   assert.equal(basiq.requests.length + basiqCors.requests.length, before, 'nothing was sent');
 
   // With the flag the config is accepted; Basiq itself allows no browser origin (no CORS).
   const flagged = await inPage(page, { ...base, apiKey: API_KEY, tokenRequestHeaders: { 'basiq-version': '3.0' }, dangerouslyAllowSecretsInBrowser: true },
     async (lib, client) => client.getToken());
-  assert.equal(flagged.error?.code, 'network_error', JSON.stringify(flagged));
+  assert.equal(flagged.error?.code, 'network_error', show(flagged));
   await page.close();
 });
 
@@ -213,14 +213,14 @@ test('in a Worker (no document) the API-key source runs: memory storage, Basic k
       clearTimeout(timer); w.terminate(); resolve(ev.data);
     };
   }), cfg);
-  assert.ok(r.a, JSON.stringify(r));
+  assert.ok(r.a, show(r));
   assert.equal(r.hasDocument, false);
   assert.equal(r.hasSessionStorage, false, 'no Web Storage: tokens in memory');
-  assert.equal(r.a, r.b, 'cached');
+  secretEqual(r.a, r.b, 'cached');
   assert.equal(r.tokenType, 'Bearer');
   const calls = basiqCors.tokenRequests().filter((x) => x.time >= t0);
   assert.equal(calls.length, 1);
-  assert.equal(calls[0].headers.authorization, `Basic ${API_KEY}`);
+  secretEqual(calls[0].headers.authorization, `Basic ${API_KEY}`);
   assert.deepEqual(keys(calls[0].body), ['grant_type', 'scope']);
   await page.close();
 });

@@ -5,6 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { startAssetServer, ASSET_ERROR_STATUSES } from '../support/providers/asset.mjs';
+import { secretEqual, secretNotEqual, secretMatch } from '../e2e/helpers.mjs';
 
 const pkgJson = JSON.parse(readFileSync(new URL('../../pkg/package.json', import.meta.url), 'utf8'));
 const lib = await import(new URL(`../../pkg/${pkgJson.exports['.'].node}`, import.meta.url));
@@ -61,16 +62,16 @@ test('wire format: POST /v0/auth/token, form body with client_id, client_secret,
   assert.equal(r.headers.accept, 'application/json');
   assert.equal(r.headers.authorization, undefined, 'client_secret_post: no Authorization header');
   const sorted = (pairs) => [...pairs].sort((a, b) => (a[0] + a[1]).localeCompare(b[0] + b[1]));
-  assert.deepEqual(sorted(r.form), sorted([
+  secretEqual(sorted(r.form), sorted([
     ['grant_type', 'client_credentials'], ['client_id', cfg.clientId], ['client_secret', SECRET],
     ['business_id', 'biz-1'], ['expires_in', '900'], ['scope', 'assets:read assets:write'],
     ['resource', R1], ['resource', R2],
   ]));
   assert.deepEqual(r.form.filter(([k]) => k === 'resource').map(([, v]) => v), [R1, R2], 'one resource parameter per value, in order');
   // The raw body is really form-encoded (reserved characters escaped, no JSON).
-  assert.match(r.rawBody, /(^|&)resource=https%3A%2F%2Fapi\.asset\.test%2Fv1(&|$)/);
-  assert.match(r.rawBody, /(^|&)client_secret=asset-secret-Zx9%21q%2F%2B%3D(&|$)/);
-  assert.match(token, /^ast_/);
+  secretMatch(r.rawBody, /(^|&)resource=https%3A%2F%2Fapi\.asset\.test%2Fv1(&|$)/, 'value shape');
+  secretMatch(r.rawBody, /(^|&)client_secret=asset-secret-Zx9%21q%2F%2B%3D(&|$)/, 'value shape');
+  secretMatch(token, /^ast_/, 'value shape');
   assert.ok(asset.issued.has(token), 'the token the fixture issued');
 });
 
@@ -82,7 +83,7 @@ test('expires_in in the answer is an absolute Unix time: getTokens().expiresAt e
     const client = new lib.AuthClient(cfg);
     const token = await client.getToken();
     const t = client.getTokens();
-    assert.equal(t.accessToken, token);
+    secretEqual(t.accessToken, token);
     assert.equal(t.tokenType, 'Bearer');
     assert.equal(t.expiresAt, exp, 'absolute, not now + 1.7e9');
     assert.equal(t.scope, 'assets:read assets:write');
@@ -98,13 +99,13 @@ test('caching: a second getToken() makes no request; refresh() always does', asy
   const a = await client.getToken();
   const b = await client.getToken();
   const c = await lib.getToken(cfg); // the free function shares the client's cache
-  assert.equal(b, a);
-  assert.equal(c, a);
+  secretEqual(b, a);
+  secretEqual(c, a);
   assert.equal(callsOf(cfg.clientId).length, 1);
   const fresh = await client.refresh();
-  assert.notEqual(fresh.accessToken, a);
+  secretNotEqual(fresh.accessToken, a);
   assert.equal(callsOf(cfg.clientId).length, 2);
-  assert.equal(await client.getToken(), fresh.accessToken);
+  secretEqual(await client.getToken(), fresh.accessToken);
   assert.equal(callsOf(cfg.clientId).length, 2);
 });
 
@@ -116,14 +117,14 @@ test('renewal before expiry: a token inside the leeway (60 s) is renewed; minVal
   try { first = await client.getToken(); } finally { asset.expiresAt = null; }
   assert.equal(client.getTokens().expiresAt <= now() + 30, true);
   const second = await client.getToken();
-  assert.notEqual(second, first, 'renewed before it expired');
+  secretNotEqual(second, first, 'renewed before it expired');
   assert.equal(callsOf(cfg.clientId).length, 2);
   // The new one has 900 s: cached for the default leeway, renewed when more is asked for.
-  assert.equal(await client.getToken(), second);
-  assert.equal(await client.getToken({ minValidity: 600 }), second);
+  secretEqual(await client.getToken(), second);
+  secretEqual(await client.getToken({ minValidity: 600 }), second);
   assert.equal(callsOf(cfg.clientId).length, 2);
   const third = await client.getToken({ minValidity: 1000 });
-  assert.notEqual(third, second);
+  secretNotEqual(third, second);
   assert.equal(callsOf(cfg.clientId).length, 3);
 });
 
@@ -135,7 +136,7 @@ test('5 concurrent getToken() calls (instances and free functions) share one req
   const tokens = await Promise.all([a.getToken(), b.getToken(), lib.getToken(cfg), a.getToken(), lib.getToken(cfg)]);
   assert.equal(callsOf(cfg.clientId).length, 1);
   assert.equal(new Set(tokens).size, 1);
-  assert.match(tokens[0], /^ast_/);
+  secretMatch(tokens[0], /^ast_/, 'value shape');
 });
 
 // Each documented status, produced by the fixture's own checks where it can (503 by its switch).
@@ -193,16 +194,16 @@ test('a transient failure (503) leaves a still-valid cached token usable; invali
     const e = await rejection(client.refresh());
     assert.equal(e.code, 'service_unavailable');
     assert.equal(e.status, 503);
-    assert.equal(await client.getToken(), token, 'kept');
+    secretEqual(await client.getToken(), token, 'kept');
     // Asked for more validity than the token has: the renewal fails, the still-valid token serves.
-    assert.equal(await client.getToken({ minValidity: 3000 }), token);
+    secretEqual(await client.getToken({ minValidity: 3000 }), token);
   } finally { asset.unavailable = false; }
   asset.respondNext({ status: 401, json: { error: 'invalid_client', data: { reason: 'client disabled' } } });
   const e = await rejection(client.refresh());
   assert.deepEqual([e.code, e.status], ['invalid_client', 401]);
   assert.equal(client.getTokens(), null, 'definitive: cleared');
   const fresh = await client.getToken();
-  assert.notEqual(fresh, token, 'the next getToken() asks again');
+  secretNotEqual(fresh, token, 'the next getToken() asks again');
 });
 
 test('an answer without a string access_token is invalid_response', async () => {

@@ -5,6 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { startBasiqServer, BASIQ_ERROR_STATUSES } from '../support/providers/basiq.mjs';
+import { secretEqual, secretNotEqual, secretMatch } from '../e2e/helpers.mjs';
 
 const pkgJson = JSON.parse(readFileSync(new URL('../../pkg/package.json', import.meta.url), 'utf8'));
 const lib = await import(new URL(`../../pkg/${pkgJson.exports['.'].node}`, import.meta.url));
@@ -39,13 +40,13 @@ test('SERVER_ACCESS wire format: POST /token, Authorization: Basic <key> verbati
   const [r] = calls;
   assert.equal(r.method, 'POST');
   assert.equal(r.path, '/token');
-  assert.equal(r.headers.authorization, `Basic ${API_KEY}`, 'the key as issued, not re-encoded');
+  secretEqual(r.headers.authorization, `Basic ${API_KEY}`, 'the key as issued, not re-encoded');
   assert.equal(r.headers['basiq-version'], '3.0');
   assert.equal(r.contentType, 'application/x-www-form-urlencoded');
   assert.equal(r.headers.accept, 'application/json');
   assert.deepEqual(r.form, [['grant_type', 'client_credentials'], ['scope', 'SERVER_ACCESS']]);
   assert.equal(r.rawBody, 'grant_type=client_credentials&scope=SERVER_ACCESS');
-  assert.match(token, /^bq_server_/);
+  secretMatch(token, /^bq_server_/, 'value shape');
   assert.deepEqual(basiq.issued.get(token), { scope: 'SERVER_ACCESS', userId: undefined });
   const t = client.getTokens();
   assert.equal(t.tokenType, 'Bearer');
@@ -58,8 +59,8 @@ test('CLIENT_ACCESS with userId (extraTokenParams): the token is bound to that u
   const token = await lib.getToken(server({ scope: 'CLIENT_ACCESS', extraTokenParams: { userId: 'user-1' } }));
   const [r] = since(from);
   assert.deepEqual(r.form, [['grant_type', 'client_credentials'], ['scope', 'CLIENT_ACCESS'], ['userId', 'user-1']]);
-  assert.equal(r.headers.authorization, `Basic ${API_KEY}`);
-  assert.match(token, /^bq_client_/);
+  secretEqual(r.headers.authorization, `Basic ${API_KEY}`);
+  secretMatch(token, /^bq_client_/, 'value shape');
   assert.deepEqual(basiq.issued.get(token), { scope: 'CLIENT_ACCESS', userId: 'user-1' });
 });
 
@@ -67,10 +68,10 @@ test('per-user CLIENT_ACCESS on a server: one clientId per user keeps the cached
   const forUser = (userId) => server({ clientId: `basiq-client:${userId}`, scope: 'CLIENT_ACCESS', extraTokenParams: { userId } });
   const from = basiq.tokenRequests().length;
   const [t1, t2] = await Promise.all([lib.getToken(forUser('user-1')), lib.getToken(forUser('user-2'))]);
-  assert.notEqual(t1, t2);
+  secretNotEqual(t1, t2);
   assert.equal(basiq.issued.get(t1).userId, 'user-1');
   assert.equal(basiq.issued.get(t2).userId, 'user-2');
-  assert.equal(await lib.getToken(forUser('user-1')), t1, 'cached per user');
+  secretEqual(await lib.getToken(forUser('user-1')), t1, 'cached per user');
   assert.equal(since(from).length, 2);
 });
 
@@ -81,7 +82,7 @@ test('caching and 5 concurrent getToken() calls: one request', async () => {
   basiq.delayNext(300);
   const tokens = await Promise.all([client.getToken(), lib.getToken(cfg), client.getToken(), lib.getToken(cfg), client.getToken()]);
   assert.equal(new Set(tokens).size, 1);
-  assert.equal(await client.getToken(), tokens[0]);
+  secretEqual(await client.getToken(), tokens[0]);
   assert.equal(since(from).length, 1);
 });
 

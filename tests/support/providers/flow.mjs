@@ -3,7 +3,7 @@
 // back to the callback page, and complete the callback — each returning plain values.
 import assert from 'node:assert/strict';
 import { describePage } from '../browser.mjs';
-import { loadLib } from '../../e2e/helpers.mjs';
+import { loadLib, redact } from '../../e2e/helpers.mjs';
 
 /** A new tab in `context` (or the browser's default context) at `url`, with `window.lib`. */
 export async function openWithLib(browserOrContext, url) {
@@ -52,3 +52,7 @@ export function inPage(page, config, fn, arg) {
 
 /** Sorted keys of an object (for exact field-set assertions). */
 export const keys = (o) => Object.keys(o || {}).sort();
+
+/** A failure message for an attempt() result: the error, or only the redacted shape of a value
+ *  (never a token or code in the log). */
+export const show = (r) => JSON.stringify(r && r.error ? { error: r.error } : redact(r));
