@@ -213,3 +213,25 @@ test('an answer without a string access_token is invalid_response', async () => 
   assert.equal(e.code, 'invalid_response');
   assert.equal(e.status, 200);
 });
+
+test('Node: a slow token endpoint is a timeout after requestTimeout; concurrent callers share the one failure', async () => {
+  const cfg = config({ requestTimeout: 300 });
+  asset.delayNext(1500);
+  const t0 = Date.now();
+  const results = await Promise.allSettled([lib.getToken(cfg), lib.getToken(cfg), new lib.AuthClient(cfg).getToken()]);
+  assert.ok(Date.now() - t0 < 1400, 'rejected at the timeout, not when the answer came');
+  assert.deepEqual(results.map((r) => [r.status, r.reason?.name, r.reason?.code]), Array(3).fill(['rejected', 'AuthError', 'timeout']));
+  assert.equal(callsOf(cfg.clientId).length, 1, 'one request for the three callers');
+  // Nothing cached by the failure: the next call asks again and succeeds.
+  secretMatch(await lib.getToken(cfg), /^ast_/, 'value shape');
+  assert.equal(callsOf(cfg.clientId).length, 2);
+});
+
+test('Node: an unreachable token endpoint is network_error', async () => {
+  const { startAssetServer: start } = await import('../support/providers/asset.mjs');
+  const gone = await start({ clients: {} });
+  const endpoint = gone.tokenEndpoint;
+  await gone.close();
+  const e = await rejection(lib.getToken({ grantType: 'client_credentials', clientId: 'svc-gone', clientSecret: SECRET, tokenEndpoint: endpoint }));
+  assert.deepEqual([e.name, e.code, e.status], ['AuthError', 'network_error', undefined]);
+});
