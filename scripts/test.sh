@@ -7,6 +7,10 @@
 #   4. Node tests          node --test tests/node/*.test.mjs   (pkg/'s Node entry: server-side sources)
 #   5. end-to-end tests    node --test tests/e2e/*.test.mjs    (pkg/ in Chromium against
 #                          oidc-provider and the Basic fixture; size budget; demo --headless)
+#   6. packaging tests     node --test tests/packaging/*.test.mjs (npm pack of pkg/ installed into
+#                          Vite 7, classic-script, CSP, Node 20, SSR and tsc --strict consumers)
+# and, after the host tests, rust-docs: cargo check --target wasm32-unknown-unknown --examples,
+# cargo doc --no-deps (host and wasm32) with RUSTDOCFLAGS=-Dwarnings.
 # Every step runs even when an earlier one failed, except the e2e tests, which need the build.
 # Each step has a time limit (generous; CI allows 90 minutes in all). Exits non-zero when any
 # step failed; ends with a summary table.
@@ -73,11 +77,20 @@ browser_tests() {
 }
 
 run_step host-tests timeout 1200 cargo test
+# The Rust API for wasm front ends: the examples compile for wasm32, the docs build without
+# warnings (broken intra-doc links included) for the host and for wasm32 (where the client is).
+rust_docs() {
+  timeout 900 cargo check --target wasm32-unknown-unknown --examples \
+    && RUSTDOCFLAGS=-Dwarnings timeout 600 cargo doc --no-deps \
+    && RUSTDOCFLAGS=-Dwarnings timeout 600 cargo doc --no-deps --target wasm32-unknown-unknown
+}
+run_step rust-docs rust_docs
 run_step browser-tests browser_tests
 if run_step build timeout 1500 bash scripts/build.sh; then
   shopt -s nullglob
   E2E=(tests/e2e/*.test.mjs)
   NODE_TESTS=(tests/node/*.test.mjs)
+  PACKAGING=(tests/packaging/*.test.mjs)
   shopt -u nullglob
   # Node 20 tests of the package's Node entry (server-side token sources); no browser.
   if [ "${#NODE_TESTS[@]}" -gt 0 ]; then
@@ -89,9 +102,14 @@ if run_step build timeout 1500 bash scripts/build.sh; then
     # One test file at a time (2 cores; each file starts its own Chromium and servers).
     run_step e2e timeout 1500 node --test --test-concurrency=1 --test-timeout=300000 "${E2E[@]}"
   fi
+  # The packed tarball installed into consumer projects (npm registry: vite@7, typescript@5).
+  if [ "${#PACKAGING[@]}" -gt 0 ]; then
+    run_step packaging timeout 1200 node --test --test-concurrency=1 --test-timeout=600000 "${PACKAGING[@]}"
+  fi
 else
   skip_step node-tests "build failed"
   skip_step e2e "build failed"
+  skip_step packaging "build failed"
 fi
 summary
 exit "$FAILED"
