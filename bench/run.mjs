@@ -61,6 +61,7 @@ results.machine = {
   os: `${os.type()} ${os.release()}`,
   debian: fs.existsSync('/etc/debian_version') ? fs.readFileSync('/etc/debian_version', 'utf8').trim() : undefined,
   node: process.version,
+  loadAverageAtStart: os.loadavg().map((x) => Number(x.toFixed(2))),
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -208,17 +209,38 @@ for (const l of libs) {
 results.baselineLoad = { memory: summarize(loadSamples.memory.baseline), transfer: summarize(loadSamples.transfer.baseline) };
 
 // ---------------------------------------------------------------------------------------------
+// The other figures run interleaved: one page per library (each in its own browser context),
+// and every loop goes round the libraries, a batch each, so that a change in the machine's load
+// during the run falls on all of them alike.
+const sessions = [];
+for (const l of libs) {
+  const { context, page } = await newAppPage();
+  sessions.push({ id: l.id, context, page, ok: true });
+}
+/** Runs fn(session) for every live session; a failure ends that library's part of the figure. */
+async function eachSession(figure, fn, list = sessions) {
+  for (const s of list) {
+    if (!s.ok || s.failed?.has(figure)) continue;
+    try {
+      await fn(s);
+    } catch (e) {
+      (s.failed ??= new Set()).add(figure);
+      note(s.id, `${figure} failed: ${errorText(e)}`);
+    }
+  }
+}
+const alive = (figure, list = sessions) => list.filter((s) => s.ok && !s.failed?.has(figure));
+
 // Figure 3: building the sign-in request (PKCE, state, stored transaction), no navigation.
 // Each call starts from empty storage (as the first sign-in of a page load does): storage is
 // emptied before every call, outside the timed part. Chromium's performance.now() here is
 // coarsened to 100 µs with jitter, so single calls are timed and averaged per batch; the
 // batch means are the samples.
 log(`figure 3: sign-in request, ${N.signInBatches} x ${N.signInPer} per library ...`);
-for (const l of libs) {
-  const { context, page } = await newAppPage();
-  try {
-    await loadAndCreate(page, l.id, opConfig);
-    const { samples, example } = await page.evaluate(async ({ batches, per }) => {
+await eachSession('sign-in request', (s) => loadAndCreate(s.page, s.id, opConfig));
+for (let batch = -1; batch < N.signInBatches; batch++) { // batch -1: warm-up
+  await eachSession('sign-in request', async (s) => {
+    const { mean, example } = await s.page.evaluate(async (per) => {
       const clear = () => {
         sessionStorage.clear();
         localStorage.clear();
@@ -227,205 +249,214 @@ for (const l of libs) {
           if (name) document.cookie = `${name}=; expires=Thu, 01 Jan 1970 00:00:00 GMT; path=/`;
         }
       };
-      const samples = [];
+      let sum = 0;
       let example;
-      for (let b = -1; b < batches; b++) { // batch -1: warm-up
-        let sum = 0;
-        for (let i = 0; i < per; i++) {
-          clear();
-          const t0 = performance.now();
-          example = await globalThis.benchLib.buildSignInUrl();
-          sum += performance.now() - t0;
-        }
-        if (b >= 0) samples.push(sum / per);
+      for (let i = 0; i < per; i++) {
+        clear();
+        const t0 = performance.now();
+        example = await globalThis.benchLib.buildSignInUrl();
+        sum += performance.now() - t0;
       }
       clear();
-      return { samples, example };
-    }, { batches: N.signInBatches, per: N.signInPer });
-    const q = new URL(example).searchParams;
-    const missing = ['response_type', 'client_id', 'redirect_uri', 'state', 'code_challenge', 'code_challenge_method']
-      .filter((k) => !q.get(k));
-    if (missing.length) note(l.id, `sign-in URL lacks ${missing.join(', ')}`);
-    lib(l.id).signInUrlHasNonce = Boolean(q.get('nonce'));
-    lib(l.id).figures.signIn = summarize(samples);
-  } catch (e) {
-    note(l.id, `sign-in request failed: ${errorText(e)}`);
-  } finally {
-    await context.close();
-  }
+      return { mean: sum / per, example };
+    }, N.signInPer);
+    if (batch < 0) {
+      const q = new URL(example).searchParams;
+      const missing = ['response_type', 'client_id', 'redirect_uri', 'state', 'code_challenge', 'code_challenge_method']
+        .filter((k) => !q.get(k));
+      if (missing.length) note(s.id, `sign-in URL lacks ${missing.join(', ')}`);
+      lib(s.id).signInUrlHasNonce = Boolean(q.get('nonce'));
+      s.signIn = [];
+    } else {
+      s.signIn.push(mean);
+    }
+  });
 }
+for (const s of alive('sign-in request')) lib(s.id).figures.signIn = summarize(s.signIn);
 
-// ---------------------------------------------------------------------------------------------
 // Figure 4: callback handling, client-side time. Each round is a real redirect sign-in:
 // buildSignInUrl() in the app page, navigation to the server's authorize endpoint (login and
 // consent pages on oidc-provider), back on the redirect URI a fresh page load, the bundle
-// imported, the client constructed (untimed), then handleCallback(url) timed.
-async function signInRounds(page, requests, { id, server, config, rounds, interact }) {
-  const client = [];
-  const total = [];
-  let count;
-  await loadAndCreate(page, id, config);
-  for (let r = 0; r < rounds; r++) {
-    const url = await page.evaluate(() => globalThis.benchLib.buildSignInUrl());
-    await page.goto(url, { waitUntil: 'domcontentloaded' });
-    if (interact) await interact(page);
-    if (new URL(page.url()).origin !== app.origin) throw new Error(`not back on the app: ${new URL(page.url()).pathname}`);
-    await loadAndCreate(page, id, config);
-    await page.evaluate(IN_PAGE_SPAN);
-    const [t0, t1] = await page.evaluate(async () => {
-      const url = window.__callbackUrl;
-      if (!url) throw new Error('the page has no callback URL');
-      const error = new URL(url).searchParams.get('error');
-      if (error) throw new Error(`authorization error: ${error}`);
-      return window.__span(() => globalThis.benchLib.handleCallback(url));
-    });
-    await sleep(30); // let the last requestfinished events arrive
-    const m = requests.within(t0, t1);
-    client.push(t1 - t0 - m.network);
-    total.push(t1 - t0);
-    count ??= m.requests;
-  }
-  return { ...summarize(client), total: summarize(total), requests: count, server };
+// imported, the client constructed (untimed), then handleCallback(url) timed; from it the
+// token requests' network time is taken away.
+async function signInRound(s, config, interact) {
+  const url = await s.page.evaluate(() => globalThis.benchLib.buildSignInUrl());
+  await s.page.goto(url, { waitUntil: 'domcontentloaded' });
+  if (interact) await interact(s.page);
+  if (new URL(s.page.url()).origin !== app.origin) throw new Error(`not back on the app: ${new URL(s.page.url()).pathname}`);
+  await loadAndCreate(s.page, s.id, config);
+  await s.page.evaluate(IN_PAGE_SPAN);
+  const [t0, t1] = await s.page.evaluate(async () => {
+    const url = window.__callbackUrl;
+    if (!url) throw new Error('the page has no callback URL');
+    const error = new URL(url).searchParams.get('error');
+    if (error) throw new Error(`authorization error: ${error}`);
+    return window.__span(() => globalThis.benchLib.handleCallback(url));
+  });
+  await sleep(30); // let the last requestfinished events arrive
+  const m = s.requests.within(t0, t1);
+  s.cb.client.push(t1 - t0 - m.network);
+  s.cb.total.push(t1 - t0);
+  s.cb.requests ??= m.requests;
 }
+const callbackSummary = (s, server) => ({ ...summarize(s.cb.client), total: summarize(s.cb.total), requests: s.cb.requests, server });
 
 log(`figure 4 (oidc-provider): ${N.callbacksOp} sign-ins per library with login and consent ...`);
-for (const l of libs) {
-  const { context, page } = await newAppPage();
-  const requests = trackRequests(context, [op.origin]);
-  try {
-    lib(l.id).figures.callbackOp = await signInRounds(page, requests,
-      { id: l.id, server: 'oidc-provider', config: opConfig, rounds: N.callbacksOp, interact: completeInteraction });
-    // The tokens work against the real server: a read and a forced refresh.
-    const check = await page.evaluate(async () => {
-      const out = {};
-      const tokenOk = (t) => (typeof t === 'string' && t.length > 10 ? 'ok' : `returned ${typeof t}`);
-      try { out.getToken = tokenOk(await globalThis.benchLib.getToken()); } catch (e) { out.getToken = String(e?.message || e); }
-      try { await globalThis.benchLib.refresh(); out.refresh = 'ok'; } catch (e) { out.refresh = `${e?.code || e?.error || ''} ${e?.message || e}`.trim(); }
-      try { out.afterRefresh = tokenOk(await globalThis.benchLib.getToken()); } catch (e) { out.afterRefresh = String(e?.message || e); }
-      return out;
-    });
-    lib(l.id).oidcProvider = check;
-    for (const [k, v] of Object.entries(check)) if (v !== 'ok') note(l.id, `oidc-provider ${k}: ${v.slice(0, 200)}`);
-  } catch (e) {
-    lib(l.id).oidcProvider = { signIn: errorText(e) };
-    note(l.id, `sign-in against oidc-provider failed: ${errorText(e)}`);
-  } finally {
-    await context.close();
-  }
+for (const s of sessions) { s.requests = trackRequests(s.context, [op.origin, stub.origin]); s.cb = { client: [], total: [] }; }
+for (let r = 0; r < N.callbacksOp; r++) {
+  await eachSession('oidc-provider sign-in', (s) => signInRound(s, opConfig, completeInteraction));
+}
+for (const s of sessions) {
+  if (s.cb.client.length) lib(s.id).figures.callbackOp = callbackSummary(s, 'oidc-provider');
+}
+// The tokens work against the real server: a read and a forced refresh.
+for (const s of sessions) {
+  if (s.failed?.has('oidc-provider sign-in')) { lib(s.id).oidcProvider = { signIn: 'failed' }; continue; }
+  const check = await s.page.evaluate(async () => {
+    const out = {};
+    const tokenOk = (t) => (typeof t === 'string' && t.length > 10 ? 'ok' : `returned ${typeof t}`);
+    try { out.getToken = tokenOk(await globalThis.benchLib.getToken()); } catch (e) { out.getToken = String(e?.message || e); }
+    try { await globalThis.benchLib.refresh(); out.refresh = 'ok'; } catch (e) { out.refresh = `${e?.code || e?.error || ''} ${e?.message || e}`.trim(); }
+    try { out.afterRefresh = tokenOk(await globalThis.benchLib.getToken()); } catch (e) { out.afterRefresh = String(e?.message || e); }
+    return out;
+  });
+  lib(s.id).oidcProvider = check;
+  for (const [k, v] of Object.entries(check)) if (v !== 'ok') note(s.id, `oidc-provider ${k}: ${v.slice(0, 200)}`);
 }
 
-// ---------------------------------------------------------------------------------------------
 // Figures 4 (again), 5, 6 and 7 against the stub server (no login page, counted requests,
-// chosen token lifetimes), all in one page per library that stays signed in.
-log(`figures 4-7 (stub server): ${N.callbacksStub} sign-ins, token reads, refreshes, memory ...`);
-for (const l of libs) {
+// chosen token lifetimes). A fresh page per library, which then stays signed in.
+log(`figure 4 (stub server): ${N.callbacksStub} sign-ins per library ...`);
+for (const s of sessions) {
+  await s.context.close();
   const { context, page } = await newAppPage();
-  const requests = trackRequests(context, [stub.origin]);
-  const f = lib(l.id).figures;
+  Object.assign(s, { context, page, requests: trackRequests(context, [stub.origin]), cb: { client: [], total: [] } });
   try {
-    stub.expiresIn = 3600;
-    f.callback = await signInRounds(page, requests,
-      { id: l.id, server: 'stub', config: stubConfig, rounds: N.callbacksStub });
-    {
-      // Figure 5: getToken() with a valid cached token.
-      stub.resetCounts();
-      const reads = await page.evaluate(async ({ batches, per }) => {
-        const samples = [];
-        let last;
-        for (let b = -1; b < batches; b++) {
-          const t0 = performance.now();
-          for (let i = 0; i < per; i++) last = await globalThis.benchLib.getToken();
-          const t1 = performance.now();
-          if (b >= 0) samples.push(((t1 - t0) / per) * 1000);
-        }
-        return { samples, ok: typeof last === 'string' && last.split('.').length === 3 };
-      }, { batches: N.readBatches, per: N.readPer });
-      f.cachedRead = { ...summarize(reads.samples), calls: N.readBatches * N.readPer, tokenRequests: stub.counts.refresh_token };
-      if (!reads.ok) note(l.id, 'getToken() did not return the access token');
-      if (stub.counts.refresh_token) note(l.id, `${stub.counts.refresh_token} token requests during cached reads`);
-    }
-    {
-      // Figure 6a: a forced refresh, client-side time (network subtracted) and total.
-      const spans = await page.evaluate(async (n) => {
-        const out = [];
-        for (let i = -10; i < n; i++) {
-          const span = await window.__span(() => globalThis.benchLib.refresh());
-          if (i >= 0) out.push(span);
-        }
-        return out;
-      }, N.refresh);
-      await sleep(50);
-      const client = [];
-      const total = [];
-      let withoutRequest = 0;
-      for (const [t0, t1] of spans) {
-        const { network, requests: count } = requests.within(t0, t1);
-        if (!count) withoutRequest += 1;
-        client.push(t1 - t0 - network);
-        total.push(t1 - t0);
-      }
-      if (withoutRequest) note(l.id, `${withoutRequest} of ${spans.length} forced refreshes sent no token request`);
-      f.refresh = { ...summarize(client), total: summarize(total) };
-    }
-    {
-      // Figure 6b: 50 concurrent getToken() on an expired token: token requests sent.
-      const trials = [];
-      for (let t = 0; t < N.concurrentTrials; t++) {
-        stub.expiresIn = 2;
-        await page.evaluate(() => globalThis.benchLib.refresh());
-        stub.expiresIn = 3600;
-        await sleep(2600); // every library now holds an expired access token
-        stub.resetCounts();
-        const outcome = await page.evaluate(async (n) => {
-          const settled = await Promise.allSettled(Array.from({ length: n }, () => globalThis.benchLib.getToken()));
-          const ok = settled.filter((s) => s.status === 'fulfilled' && typeof s.value === 'string');
-          return {
-            fulfilled: ok.length,
-            rejected: settled.length - ok.length,
-            distinctTokens: new Set(ok.map((s) => s.value)).size,
-            firstError: settled.find((s) => s.status === 'rejected')?.reason?.message,
-          };
-        }, CONCURRENT);
-        await sleep(300);
-        trials.push({ ...outcome, tokenRequests: stub.counts.refresh_token, reusedRefreshTokens: stub.counts.reused });
-      }
-      f.concurrent = { calls: CONCURRENT, trials, tokenRequests: Math.max(...trials.map((t) => t.tokenRequests)) };
-      if (trials.some((t) => t.rejected)) note(l.id, `concurrent reads rejected: ${trials.find((t) => t.rejected).firstError}`);
-    }
-    {
-      // Figure 7: memory after warm-up, then after 10,000 reads and 1,000 refreshes.
-      const cdp = await context.newCDPSession(page);
-      const measure = async () => {
-        for (let i = 0; i < 3; i++) await cdp.send('HeapProfiler.collectGarbage');
-        const heap = await cdp.send('Runtime.getHeapUsage');
-        const wasm = await page.evaluate(() => globalThis.benchLib.wasmMemoryBytes?.() ?? null);
-        return { jsHeapUsed: heap.usedSize, jsHeapTotal: heap.totalSize, wasmMemory: wasm };
-      };
-      await page.evaluate(() => performance.clearResourceTimings());
-      const before = await measure();
-      const ran = await page.evaluate(async ({ reads, refreshes }) => {
-        const t0 = performance.now();
-        for (let i = 0; i < reads; i++) await globalThis.benchLib.getToken();
-        for (let i = 0; i < refreshes; i++) {
-          await globalThis.benchLib.refresh();
-          if (i % 100 === 99) performance.clearResourceTimings();
-        }
-        performance.clearResourceTimings();
-        return performance.now() - t0;
-      }, { reads: N.memReads, refreshes: N.memRefreshes });
-      const after = await measure();
-      f.memory = { before, after, reads: N.memReads, refreshes: N.memRefreshes, seconds: ran / 1000 };
-      await cdp.detach();
-    }
+    await loadAndCreate(page, s.id, stubConfig);
   } catch (e) {
-    note(l.id, `stub flows failed: ${errorText(e)}`);
-  } finally {
-    await context.close();
+    s.ok = false;
+    note(s.id, `create (stub) failed: ${errorText(e)}`);
   }
 }
+stub.expiresIn = 3600;
+for (let r = 0; r < N.callbacksStub; r++) {
+  await eachSession('stub sign-in', (s) => signInRound(s, stubConfig));
+}
+for (const s of sessions) {
+  if (s.failed?.has('stub sign-in')) s.ok = false; // no tokens: figures 5-7 can't run
+  else if (s.ok) lib(s.id).figures.callback = callbackSummary(s, 'stub');
+}
+
+// Figure 5: getToken() with a valid cached token, batches of 1,000 sequential calls.
+log(`figure 5: cached getToken(), ${N.readBatches} x ${N.readPer} per library ...`);
+stub.resetCounts();
+for (const s of sessions) s.reads = [];
+for (let batch = -1; batch < N.readBatches; batch++) {
+  await eachSession('cached getToken', async (s) => {
+    const r = await s.page.evaluate(async (per) => {
+      let last;
+      const t0 = performance.now();
+      for (let i = 0; i < per; i++) last = await globalThis.benchLib.getToken();
+      const t1 = performance.now();
+      return { us: ((t1 - t0) / per) * 1000, ok: typeof last === 'string' && last.split('.').length === 3 };
+    }, N.readPer);
+    if (!r.ok) throw new Error('getToken() did not return the access token');
+    if (batch >= 0) s.reads.push(r.us);
+  });
+}
+for (const s of alive('cached getToken')) {
+  lib(s.id).figures.cachedRead = { ...summarize(s.reads), calls: N.readBatches * N.readPer };
+}
+if (stub.counts.refresh_token) log(`warning: ${stub.counts.refresh_token} token requests during cached reads`);
+results.tokenRequestsDuringCachedReads = stub.counts.refresh_token;
+
+// Figure 6a: a forced refresh, client-side time (network taken away) and total.
+log(`figure 6: forced refresh, ${N.refresh} per library; 50 concurrent reads on an expired token ...`);
+for (const s of sessions) { s.refresh = { client: [], total: [] }; }
+const CHUNK = 10;
+for (let done = -CHUNK; done < N.refresh; done += CHUNK) { // the first chunk: warm-up
+  await eachSession('forced refresh', async (s) => {
+    const spans = await s.page.evaluate(async (n) => {
+      const out = [];
+      for (let i = 0; i < n; i++) out.push(await window.__span(() => globalThis.benchLib.refresh()));
+      return out;
+    }, CHUNK);
+    if (done < 0) return;
+    await sleep(30);
+    for (const [t0, t1] of spans) {
+      const { network, requests } = s.requests.within(t0, t1);
+      if (!requests) throw new Error('a forced refresh sent no token request');
+      s.refresh.client.push(t1 - t0 - network);
+      s.refresh.total.push(t1 - t0);
+    }
+  });
+}
+for (const s of alive('forced refresh')) {
+  lib(s.id).figures.refresh = { ...summarize(s.refresh.client), total: summarize(s.refresh.total) };
+}
+
+// Figure 6b: 50 concurrent getToken() on an expired access token: token requests sent.
+// Every library gets a token that expires in 2 s (a forced refresh while the stub issues such
+// tokens), the bench waits until all are expired, then each library in turn gets 50 calls.
+for (const s of sessions) s.trials = [];
+for (let t = 0; t < N.concurrentTrials; t++) {
+  stub.expiresIn = 2;
+  await eachSession('concurrent getToken', (s) => s.page.evaluate(() => globalThis.benchLib.refresh()));
+  stub.expiresIn = 3600;
+  await sleep(2600);
+  await eachSession('concurrent getToken', async (s) => {
+    stub.resetCounts();
+    const outcome = await s.page.evaluate(async (n) => {
+      const settled = await Promise.allSettled(Array.from({ length: n }, () => globalThis.benchLib.getToken()));
+      const ok = settled.filter((x) => x.status === 'fulfilled' && typeof x.value === 'string');
+      return {
+        fulfilled: ok.length,
+        rejected: settled.length - ok.length,
+        distinctTokens: new Set(ok.map((x) => x.value)).size,
+        firstError: settled.find((x) => x.status === 'rejected')?.reason?.message,
+      };
+    }, CONCURRENT);
+    await sleep(300); // stragglers
+    s.trials.push({ ...outcome, tokenRequests: stub.counts.refresh_token, reusedRefreshTokens: stub.counts.reused });
+    if (outcome.rejected) note(s.id, `concurrent getToken() rejected: ${outcome.firstError}`);
+  });
+}
+for (const s of alive('concurrent getToken')) {
+  lib(s.id).figures.concurrent = { calls: CONCURRENT, trials: s.trials, tokenRequests: Math.max(...s.trials.map((x) => x.tokenRequests)) };
+}
+
+// Figure 7: memory after warm-up (all of the above), then after 10,000 cached reads and 1,000
+// forced refreshes; CDP HeapProfiler.collectGarbage before each reading.
+log(`figure 7: memory over ${N.memReads} reads and ${N.memRefreshes} refreshes per library ...`);
+await eachSession('memory', async (s) => {
+  const cdp = await s.context.newCDPSession(s.page);
+  const measure = async () => {
+    for (let i = 0; i < 3; i++) await cdp.send('HeapProfiler.collectGarbage');
+    const heap = await cdp.send('Runtime.getHeapUsage');
+    const wasm = await s.page.evaluate(() => globalThis.benchLib.wasmMemoryBytes?.() ?? null);
+    return { jsHeapUsed: heap.usedSize, jsHeapTotal: heap.totalSize, wasmMemory: wasm };
+  };
+  await s.page.evaluate(() => performance.clearResourceTimings());
+  const before = await measure();
+  const ms = await s.page.evaluate(async ({ reads, refreshes }) => {
+    const t0 = performance.now();
+    for (let i = 0; i < reads; i++) await globalThis.benchLib.getToken();
+    for (let i = 0; i < refreshes; i++) {
+      await globalThis.benchLib.refresh();
+      if (i % 100 === 99) performance.clearResourceTimings();
+    }
+    performance.clearResourceTimings();
+    return performance.now() - t0;
+  }, { reads: N.memReads, refreshes: N.memRefreshes });
+  const after = await measure();
+  lib(s.id).figures.memory = { before, after, reads: N.memReads, refreshes: N.memRefreshes, seconds: ms / 1000 };
+  await cdp.detach();
+});
+for (const s of sessions) await s.context.close();
 
 await b.close();
 await Promise.all([app.close(), op.close(), stub.close()]);
+results.machine.loadAverageAtEnd = os.loadavg().map((x) => Number(x.toFixed(2)));
 
 // ---------------------------------------------------------------------------------------------
 fs.mkdirSync(OUT_DIR, { recursive: true });

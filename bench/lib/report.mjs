@@ -74,7 +74,7 @@ export function renderTable(results, libs) {
     '',
     lines.join('\n'),
     '',
-    `Machine: ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, ${m.os}${m.debian ? ` (Debian ${m.debian})` : ''}, Node ${m.node}, Chromium ${m.chromium} headless.`,
+    `Machine: ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, ${m.os}${m.debian ? ` (Debian ${m.debian})` : ''}, Node ${m.node}, Chromium ${m.chromium} headless; load average (1, 5, 15 min) ${m.loadAverageAtStart?.join(' ')} at the start, ${m.loadAverageAtEnd?.join(' ')} at the end.`,
     `Repetitions: ${JSON.stringify(results.repetitions)}${results.quick ? ' (--quick)' : ''}.`,
   ];
   const floor = (s) => `${sig(s.median)} ms [${sig(s.p10)}–${sig(s.p90)}]`;
