@@ -1,7 +1,7 @@
 //! The async flows around the pure protocol: sign-in, callback, token reads, refresh and
 //! sign-out. Decisions are made in `crate::protocol`; this module sequences I/O around them.
 //!
-//! Clients with the same [`Config::client_key`] share one [`Shared`] per page (discovered
+//! Clients with the same [`Config::client_key`] share one `Shared` per page (discovered
 //! metadata, the in-flight refresh), whether they are `AuthClient` instances or free functions.
 
 use crate::protocol::authorize::{self, AuthorizeParams};
