@@ -10,7 +10,7 @@
 #   6. packaging tests     node --test tests/packaging/*.test.mjs (npm pack of pkg/ installed into
 #                          Vite 7, classic-script, CSP, Node 20, SSR and tsc --strict consumers)
 # and, after the host tests, rust-docs: cargo check --target wasm32-unknown-unknown --examples,
-# cargo doc --no-deps (host and wasm32) with RUSTDOCFLAGS=-Dwarnings.
+# cargo doc --no-deps (host and wasm32) with RUSTDOCFLAGS=-Dwarnings, wasm32 doctests.
 # Every step runs even when an earlier one failed, except the e2e tests, which need the build.
 # Each step has a time limit (generous; CI allows 90 minutes in all). Exits non-zero when any
 # step failed; ends with a summary table.
@@ -79,10 +79,14 @@ browser_tests() {
 run_step host-tests timeout 1200 cargo test
 # The Rust API for wasm front ends: the examples compile for wasm32, the docs build without
 # warnings (broken intra-doc links included) for the host and for wasm32 (where the client is).
+# The crate docs' wasm32-only example is compile-checked by cross-compiled doctests (the runner
+# only has to exist for the runnable ones; host doctests run in host-tests).
 rust_docs() {
   timeout 900 cargo check --target wasm32-unknown-unknown --examples \
     && RUSTDOCFLAGS=-Dwarnings timeout 600 cargo doc --no-deps \
-    && RUSTDOCFLAGS=-Dwarnings timeout 600 cargo doc --no-deps --target wasm32-unknown-unknown
+    && RUSTDOCFLAGS=-Dwarnings timeout 600 cargo doc --no-deps --target wasm32-unknown-unknown \
+    && CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+      timeout 900 cargo test --doc --target wasm32-unknown-unknown
 }
 run_step rust-docs rust_docs
 run_step browser-tests browser_tests
