@@ -14,6 +14,9 @@
 # Every step runs even when an earlier one failed, except the e2e tests, which need the build.
 # Each step has a time limit (generous; CI allows 90 minutes in all). Exits non-zero when any
 # step failed; ends with a summary table.
+# The whole script is one function, read completely before it runs: editing this file while
+# a run is in progress cannot change what that run executes.
+main() {
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -117,3 +120,5 @@ else
 fi
 summary
 exit "$FAILED"
+}
+main "$@"
