@@ -27,7 +27,7 @@ WASM_OPT_VERSION=$("$WASM_OPT" --version | sed -nE 's/^wasm-opt version ([0-9]+)
 if [ "$(command -v wasm-opt)" != "$WASM_OPT" ]; then
   die "PATH resolves wasm-opt to $(command -v wasm-opt), not $WASM_OPT"
 fi
-WANT_BINDGEN=$(sed -nE 's/^wasm-bindgen = "=([0-9.]+)"/\1/p' Cargo.toml)
+WANT_BINDGEN=$(sed -nE 's/^wasm-bindgen = (\{ *version = )?"=([0-9.]+)".*/\2/p' Cargo.toml)
 HAVE_BINDGEN=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')
 [ "$HAVE_BINDGEN" = "$WANT_BINDGEN" ] \
   || die "wasm-bindgen CLI '$HAVE_BINDGEN' != crate's pinned '$WANT_BINDGEN': run scripts/setup.sh"
@@ -41,8 +41,8 @@ if [ "${#OPT_FLAGS[@]}" -eq 0 ]; then
 fi
 
 # ---- 1. cargo -------------------------------------------------------------------------------
-step "cargo build --release --target wasm32-unknown-unknown --lib"
-cargo build --release --target wasm32-unknown-unknown --lib
+step "cargo build --release --target wasm32-unknown-unknown --lib --features standalone"
+cargo build --release --target wasm32-unknown-unknown --lib --features standalone
 [ -f "$RAW_WASM" ] || die "$RAW_WASM not produced"
 
 # ---- 2 + 3. wasm-bindgen and wasm-opt (skipped when their inputs are unchanged) -------------

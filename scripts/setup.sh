@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-WASM_BINDGEN_VERSION=$(sed -nE 's/^wasm-bindgen = "=([0-9.]+)"/\1/p' Cargo.toml)
+WASM_BINDGEN_VERSION=$(sed -nE 's/^wasm-bindgen = (\{ *version = )?"=([0-9.]+)".*/\2/p' Cargo.toml)
 WASM_PACK_VERSION=0.15.1
 export PATH="$HOME/.cargo/bin:$PATH"
 step() { printf '\n== setup: %s\n' "$*"; }

@@ -4,6 +4,8 @@
 //! Clients with the same [`Config::client_key`] share one `Shared` per page (discovered
 //! metadata, the in-flight refresh), whether they are `AuthClient` instances or free functions.
 
+use crate::prelude::*;
+
 use crate::protocol::authorize::{self, AuthorizeParams};
 use crate::protocol::callback::{self, IssuerCheck};
 use crate::protocol::config::{Config, GrantType, StorageKind};
@@ -19,12 +21,12 @@ use crate::protocol::rotation::{self, Lookup, RotationLog};
 use crate::web::dpop_key::{self, DpopKey};
 use crate::web::fetch::{self, HttpResponse};
 use crate::web::storage::Store;
-use crate::web::{clock, idb, location, locks, random};
+use crate::web::{clock, idb, location, locks, random, PageLocal};
 use wasm_bindgen::JsValue;
-use std::cell::RefCell;
-use std::future::poll_fn;
-use std::rc::Rc;
-use std::task::{Poll, Waker};
+use core::cell::RefCell;
+use core::future::poll_fn;
+use alloc::rc::Rc;
+use core::task::{Poll, Waker};
 
 /// Prefix of every key the library writes to Web Storage (API.md).
 const TOKENS_PREFIX: &str = "wasm-oauth:tokens:";
@@ -74,10 +76,8 @@ struct Shared {
     dpop_nonce: RefCell<Option<String>>,
 }
 
-thread_local! {
-    /// Per-key shared state; a short list (one entry per configured client).
-    static REGISTRY: RefCell<Vec<(String, Rc<Shared>)>> = const { RefCell::new(Vec::new()) };
-}
+/// Per-key shared state; a short list (one entry per configured client).
+static REGISTRY: PageLocal<RefCell<Vec<(String, Rc<Shared>)>>> = PageLocal(RefCell::new(Vec::new()));
 
 /// Which endpoint a flow needs.
 #[derive(Clone, Copy)]
@@ -115,15 +115,16 @@ pub struct Client {
 impl Client {
     pub fn new(config: Config) -> Client {
         let key = config.client_key();
-        let shared = REGISTRY.with(|r| {
-            let mut r = r.borrow_mut();
-            if let Some((_, shared)) = r.iter().find(|(k, _)| *k == key) {
-                return shared.clone();
+        let mut registry = REGISTRY.0.borrow_mut();
+        let shared = match registry.iter().find(|(k, _)| *k == key) {
+            Some((_, shared)) => shared.clone(),
+            None => {
+                let shared = Rc::new(Shared::default());
+                registry.push((key.clone(), shared.clone()));
+                shared
             }
-            let shared = Rc::new(Shared::default());
-            r.push((key.clone(), shared.clone()));
-            shared
-        });
+        };
+        drop(registry);
         Client { config, key, shared }
     }
 

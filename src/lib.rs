@@ -19,6 +19,11 @@
 //!
 //! The wasm32-only modules appear in `cargo doc --target wasm32-unknown-unknown --open`.
 //!
+//! The crate is `no_std` + `alloc`: std's panic and formatting machinery costs kilobytes of
+//! wasm. It still links std (its panic handler and allocator) unless the `standalone` feature
+//! is on; the npm build turns that on and gets a trapping panic handler and a small allocator
+//! instead (see `standalone`). Host tests use std.
+//!
 //! # Configuration
 //!
 //! A [`ConfigInput`](protocol::config::ConfigInput) holds the JavaScript `AuthConfig` keys in
@@ -115,8 +120,26 @@
 //!
 //! Pages that load any WebAssembly under a CSP need `script-src 'self' 'wasm-unsafe-eval'`;
 //! a restricted `connect-src` must also allow the authorization server (see the README).
+#![cfg_attr(not(test), no_std)]
+
+extern crate alloc;
+#[cfg(all(not(test), not(feature = "standalone")))]
+extern crate std;
+
+/// The names std's prelude would give (`String`, `Vec`, `vec!`, ...), for `use crate::prelude::*`.
+#[allow(unused_imports)]
+mod prelude {
+    pub use alloc::borrow::ToOwned;
+    pub use alloc::boxed::Box;
+    pub use alloc::string::{String, ToString};
+    pub use alloc::vec;
+    pub use alloc::vec::Vec;
+}
 
 pub mod protocol;
+
+#[cfg(all(feature = "standalone", target_arch = "wasm32", not(test)))]
+mod standalone;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;

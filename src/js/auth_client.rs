@@ -1,13 +1,15 @@
 //! The `AuthClient` class. Each method hands the JS values to `read_config`, runs the flow
 //! in `crate::client`, and converts the result.
 
+use crate::prelude::*;
+
 use super::{convert, error, read_config};
 use crate::client::Client;
 use crate::protocol::AuthError;
 use js_sys::Promise;
-use std::future::Future;
-use std::pin::Pin;
-use std::rc::Rc;
+use core::future::Future;
+use core::pin::Pin;
+use alloc::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 

@@ -1,5 +1,7 @@
 //! Protocol values to JS objects (camelCase, as API.md's shapes).
 
+use crate::prelude::*;
+
 use crate::protocol::token::TokenSet;
 use js_sys::{Object, Reflect, JSON};
 use wasm_bindgen::JsValue;

@@ -1,5 +1,7 @@
 //! `AuthError` as a JS `Error` with `name === "AuthError"`, `code`, `description`, `status`.
 
+use crate::prelude::*;
+
 use crate::protocol::AuthError;
 use js_sys::Reflect;
 use wasm_bindgen::JsValue;

@@ -2,13 +2,15 @@
 //! A wrong type is `invalid_config` naming the key; the rules themselves live in
 //! `ConfigInput::resolve`.
 
+use crate::prelude::*;
+
 use crate::client::{SignIn, SignOut};
 use crate::protocol::config::{Config, ConfigInput, ParamValue, Runtime};
 use crate::protocol::error::codes;
 use crate::protocol::{AuthError, Secret};
 use crate::web::{global, storage};
 use js_sys::{Array, Object, Reflect, JSON};
-use std::borrow::Cow;
+use alloc::borrow::Cow;
 use wasm_bindgen::{JsCast, JsValue};
 
 fn wrong_type(key: &str, expected: &str) -> AuthError {

@@ -1,6 +1,8 @@
 //! The authorization request URL (RFC 6749 §4.1.1, RFC 7636 §4.3, RFC 8707) and the
 //! RP-initiated logout URL (OpenID Connect RP-Initiated Logout 1.0).
 
+use crate::prelude::*;
+
 use crate::protocol::config::Config;
 use crate::protocol::url::with_query;
 use crate::protocol::AuthError;

@@ -2,12 +2,14 @@
 //! and checking it against the stored transaction, in the order API.md fixes:
 //! state, then `iss`, then `error`, then `code`.
 
+use crate::prelude::*;
+
 use crate::protocol::encoding::form_decode;
 use crate::protocol::error::{codes, is_code_word};
 use crate::protocol::transaction::Transaction;
 use crate::protocol::url;
 use crate::protocol::{AuthError, Secret};
-use std::borrow::Cow;
+use alloc::borrow::Cow;
 
 /// The parameters of an authorization response.
 #[derive(Clone, Debug, Default, PartialEq)]

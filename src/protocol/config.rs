@@ -1,6 +1,8 @@
 //! Configuration: what JavaScript passed (`ConfigInput`, all optional) and what the library runs
 //! with (`Config`, validated, presets applied). API.md "AuthConfig" and "Which config wins".
 
+use crate::prelude::*;
+
 use crate::protocol::{AuthError, Secret};
 
 /// A body parameter value: one string, or an array (repeated key in forms, JSON array in JSON).

@@ -1,5 +1,7 @@
 //! Authorization server metadata: OpenID Connect Discovery 1.0 and RFC 8414.
 
+use crate::prelude::*;
+
 use crate::protocol::error::codes;
 use crate::protocol::json::{self, Value};
 use crate::protocol::url::check_endpoint;
@@ -29,7 +31,11 @@ pub fn discovery_urls(issuer: &str) -> [String; 2] {
     let trimmed = issuer.strip_suffix('/').unwrap_or(issuer);
     let oidc = [trimmed, "/.well-known/openid-configuration"].concat();
     // Split at the first `/` after `scheme://`: origin, then path.
-    let after_scheme = trimmed.find("://").map_or(0, |i| i + 3);
+    // The first ":" followed by "//" (a `&str` pattern would link core's substring searcher).
+    let after_scheme = trimmed
+        .match_indices(':')
+        .find(|&(i, _)| trimmed.get(i..).is_some_and(|r| r.starts_with("://")))
+        .map_or(0, |(i, _)| i + 3);
     let path_start = trimmed.get(after_scheme..).and_then(|rest| rest.find('/')).map_or(trimmed.len(), |i| after_scheme + i);
     let origin = trimmed.get(..path_start).unwrap_or(trimmed);
     let path = trimmed.get(path_start..).unwrap_or("");

@@ -2,6 +2,8 @@
 //! JWK thumbprint (RFC 7638) for `dpop_jkt`, and recognising a `use_dpop_nonce` answer.
 //! Signing happens in the browser adapter with a non-extractable WebCrypto key.
 
+use crate::prelude::*;
+
 use crate::protocol::encoding::base64url_encode;
 use crate::protocol::json::{self, ObjectWriter};
 use sha2::{Digest, Sha256};
@@ -49,8 +51,8 @@ pub struct ProofClaims<'a> {
 
 /// `htu`: the URI without query and fragment.
 pub fn htu(url: &str) -> &str {
-    let end = url.find(['?', '#']).unwrap_or(url.len());
-    &url[..end]
+    // `split`, not `&url[..i]`: slicing by index links core's panic formatting.
+    url.split(['?', '#']).next().unwrap_or(url)
 }
 
 /// `ath`: base64url(SHA-256(access token)).

@@ -1,5 +1,7 @@
 //! Byte and text encodings the protocol needs, written out so no `url`/`base64` crate is pulled in.
 
+use crate::prelude::*;
+
 const B64URL: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 const B64STD: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 const HEX: &[u8; 16] = b"0123456789ABCDEF";

@@ -3,8 +3,10 @@
 //! Codes are `&'static str` for the library's own codes and owned strings for codes passed
 //! through from a server or a callback.
 
+use crate::prelude::*;
+
 use crate::protocol::json::{self, Value};
-use std::borrow::Cow;
+use alloc::borrow::Cow;
 
 /// Every rejection the library makes. Messages are the library's own fixed sentences or the
 /// server's text as sent; never a token, code, verifier or secret.

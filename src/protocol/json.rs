@@ -11,6 +11,8 @@
 //! Non-integral numbers are printed with 15 significant digits when that reads back to the same
 //! value through [`parse`], else 17.
 
+use crate::prelude::*;
+
 /// A parsed JSON value. Objects keep their members in order; a repeated key keeps the last.
 ///
 /// Repeated keys are all kept in the member list (so parsing stays linear on hostile input);

@@ -4,6 +4,8 @@
 //! The signature is not verified: the ID token comes straight from the token endpoint over
 //! TLS (OIDC Core §3.1.3.7 item 6 allows this for the code flow), and the claims are checked.
 
+use crate::prelude::*;
+
 use crate::protocol::encoding::base64url_decode;
 use crate::protocol::error::codes;
 use crate::protocol::json::{self, Value, MAX_SAFE_INTEGER};

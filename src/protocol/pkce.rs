@@ -1,5 +1,7 @@
 //! PKCE (RFC 7636) with S256 only; `plain` is never offered.
 
+use crate::prelude::*;
+
 use crate::protocol::encoding::base64url_encode;
 use crate::protocol::Secret;
 use sha2::{Digest, Sha256};

@@ -8,6 +8,8 @@
 //! hands over its successor tokens (adopt, no request); an older one says the token is spent
 //! (sign in again, no request); no entry means it may be sent.
 
+use crate::prelude::*;
+
 use crate::protocol::encoding::base64url_encode;
 use crate::protocol::json::{self, Value};
 use sha2::{Digest, Sha256};

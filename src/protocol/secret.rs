@@ -1,5 +1,7 @@
 //! A string that must never be printed: tokens, codes, verifiers, client secrets.
 
+use crate::prelude::*;
+
 /// Holds a secret value. `Debug` prints `Secret(***)`; read it with [`Secret::expose`].
 /// No `Display`, so a secret can't slip into a message through `{}`.
 #[derive(Clone, PartialEq, Eq)]

@@ -1,12 +1,14 @@
 //! Token requests (RFC 6749 §4.1.3, §6, §4.4) as plain values, token answers normalised into a
 //! `TokenSet`, and the stored form of a `TokenSet`.
 
+use crate::prelude::*;
+
 use crate::protocol::config::{ClientAuthMethod, Config, Encoding, ParamValue};
 use crate::protocol::encoding::{base64_encode, push_form_encoded};
 use crate::protocol::error::{self, codes};
 use crate::protocol::json::{self, ObjectWriter, Value, MAX_SAFE_INTEGER};
 use crate::protocol::{jwt, AuthError, Secret};
-use std::borrow::Cow;
+use alloc::borrow::Cow;
 
 /// An HTTP request for the fetch adapter to send.
 #[derive(Clone, Debug, PartialEq, Eq)]

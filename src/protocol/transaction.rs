@@ -1,6 +1,8 @@
 //! The sign-in transaction: what `signIn` stores and `handleCallback` needs back.
 //! Stored in sessionStorage under `wasm-oauth:tx:<state>`, so several pending sign-ins coexist.
 
+use crate::prelude::*;
+
 use crate::protocol::json::{self, ObjectWriter, Value};
 use crate::protocol::Secret;
 

@@ -6,6 +6,8 @@
 //! normalised; such a URL is either refused or not taken for a loopback host. A host that is
 //! not recognised as loopback only means `http:` is refused, so the strictness fails safe.
 
+use crate::prelude::*;
+
 use crate::protocol::encoding;
 use crate::protocol::AuthError;
 
@@ -34,7 +36,10 @@ pub fn split(url: &str) -> Option<Parts<'_>> {
     if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return None;
     }
-    let (scheme, rest) = url.split_once("://")?;
+    // The scheme ends at the first ':' (it can't contain one). A char pattern, not "://": a
+    // `&str` pattern links core's substring searcher.
+    let (scheme, rest) = url.split_once(':')?;
+    let rest = rest.strip_prefix("//")?;
     let mut scheme_chars = scheme.bytes();
     if !scheme_chars.next()?.is_ascii_alphabetic()
         || !scheme_chars.all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))

@@ -1,6 +1,8 @@
 //! The DPoP key: a non-extractable WebCrypto ECDSA P-256 key pair, kept in IndexedDB per
 //! client so proofs stay bound to one key across reloads, and the signature over a proof.
 
+use crate::prelude::*;
+
 use super::global::{self, call, object};
 use super::idb;
 use crate::protocol::dpop::PublicJwk;

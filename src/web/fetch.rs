@@ -1,5 +1,7 @@
 //! HTTP through the global `fetch`, with a timeout from `AbortSignal.timeout`.
 
+use crate::prelude::*;
+
 use crate::protocol::error::codes;
 use crate::protocol::token::HttpRequest;
 use crate::protocol::AuthError;

@@ -1,5 +1,7 @@
 //! The address bar: reading it, navigating away, and rewriting it without a reload.
 
+use crate::prelude::*;
+
 use super::global;
 use js_sys::Reflect;
 use wasm_bindgen::JsValue;

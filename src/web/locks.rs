@@ -3,7 +3,7 @@
 
 use super::global;
 use js_sys::{Function, Promise, Reflect};
-use std::future::Future;
+use core::future::Future;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 

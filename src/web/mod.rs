@@ -12,3 +12,12 @@ pub mod locks;
 pub mod location;
 pub mod random;
 pub mod storage;
+
+/// A `static` holding page-wide state, in place of `thread_local!` (which needs std).
+/// Sound because wasm32 without the `atomics` target feature runs on exactly one thread.
+pub struct PageLocal<T>(pub T);
+
+// SAFETY: single-threaded target (compile error below otherwise); the value is never seen by
+// another thread.
+#[cfg(not(target_feature = "atomics"))]
+unsafe impl<T> Sync for PageLocal<T> {}

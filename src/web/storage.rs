@@ -5,15 +5,15 @@
 //! The memory map is a plain list: it holds a handful of records, and a map type costs
 //! kilobytes of wasm.
 
-use super::global;
-use crate::protocol::config::StorageKind;
-use std::cell::RefCell;
+use crate::prelude::*;
 
-thread_local! {
-    /// One memory map per page, shared by every client, so that clients with the same key
-    /// share tokens also with `storage: "memory"`.
-    static MEMORY: RefCell<Vec<(String, String)>> = const { RefCell::new(Vec::new()) };
-}
+use super::{global, PageLocal};
+use crate::protocol::config::StorageKind;
+use core::cell::RefCell;
+
+/// One memory map per page, shared by every client, so that clients with the same key
+/// share tokens also with `storage: "memory"`.
+static MEMORY: PageLocal<RefCell<Vec<(String, String)>>> = PageLocal(RefCell::new(Vec::new()));
 
 /// Where records live.
 #[derive(Clone)]
@@ -44,7 +44,7 @@ impl Store {
     pub fn get(&self, key: &str) -> Option<String> {
         match self {
             Store::Web(s) => s.get_item(key).ok().flatten(),
-            Store::Memory => MEMORY.with(|m| m.borrow().iter().find(|(k, _)| k == key).map(|(_, v)| v.clone())),
+            Store::Memory => MEMORY.0.borrow().iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()),
         }
     }
 
@@ -53,11 +53,9 @@ impl Store {
         match self {
             Store::Web(s) => s.set_item(key, value).is_ok(),
             Store::Memory => {
-                MEMORY.with(|m| {
-                    let mut m = m.borrow_mut();
-                    m.retain(|(k, _)| k != key);
-                    m.push((key.to_owned(), value.to_owned()));
-                });
+                let mut m = MEMORY.0.borrow_mut();
+                m.retain(|(k, _)| k != key);
+                m.push((key.to_owned(), value.to_owned()));
                 true
             }
         }
@@ -69,7 +67,7 @@ impl Store {
                 let _ = s.remove_item(key);
             }
             Store::Memory => {
-                MEMORY.with(|m| m.borrow_mut().retain(|(k, _)| k != key));
+                MEMORY.0.borrow_mut().retain(|(k, _)| k != key);
             }
         }
     }
@@ -81,7 +79,7 @@ impl Store {
                 let len = s.length().unwrap_or(0);
                 (0..len).filter_map(|i| s.key(i).ok().flatten()).filter(|k| k.starts_with(prefix)).collect()
             }
-            Store::Memory => MEMORY.with(|m| m.borrow().iter().filter(|(k, _)| k.starts_with(prefix)).map(|(k, _)| k.clone()).collect()),
+            Store::Memory => MEMORY.0.borrow().iter().filter(|(k, _)| k.starts_with(prefix)).map(|(k, _)| k.clone()).collect(),
         }
     }
 }
