@@ -20,5 +20,8 @@ pub mod token;
 pub mod transaction;
 pub mod url;
 
+#[cfg(test)]
+mod proptests;
+
 pub use error::AuthError;
 pub use secret::Secret;
