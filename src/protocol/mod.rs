@@ -12,6 +12,7 @@ pub mod dpop;
 pub mod encoding;
 pub mod error;
 pub mod json;
+pub mod jwks;
 pub mod jwt;
 pub mod pkce;
 pub mod rotation;
