@@ -187,17 +187,20 @@ pub fn with_query(url: &str, pairs: &[(&str, &str)]) -> String {
 /// The parameters a callback URL carries and [`strip_callback_params`] removes.
 pub const CALLBACK_PARAMS: [&str; 6] = ["code", "state", "iss", "error", "error_description", "session_state"];
 
-/// The query-like part of a fragment: after a `?` when there is one (`#/route?code=..`, as
-/// hash routers write it), else all of it.
+/// The query-like part of a fragment: after a `?` when what precedes it is a route
+/// (`#/route?code=..`, as hash routers write it), else all of it. A "route" with `=` or `&`
+/// is parameters itself (`#code=x?state=y`): splitting there would let stripping leave it in
+/// the address bar and a reload parse it.
 pub(crate) fn split_fragment(fragment: &str) -> (&str, &str) {
     match fragment.find('?') {
-        Some(i) => (fragment.get(..=i).unwrap_or(""), fragment.get(i + 1..).unwrap_or("")),
-        None => ("", fragment),
+        Some(i) if !fragment[..i].contains(['=', '&']) => (&fragment[..=i], &fragment[i + 1..]),
+        _ => ("", fragment),
     }
 }
 
 /// Appends the `&`-separated segments of `params` whose decoded name is not a callback
-/// parameter.
+/// parameter. A name counts from after its last `?`: `x?code=..` goes too, since a later
+/// reading may split the fragment at that `?` and see `code`.
 fn push_without_callback_params(out: &mut String, params: &str) {
     let mut first = true;
     for segment in params.split('&') {
@@ -207,6 +210,7 @@ fn push_without_callback_params(out: &mut String, params: &str) {
         let raw_name = segment.split_once('=').map_or(segment, |(k, _)| k);
         let name = encoding::form_decode(raw_name);
         let name = name.as_deref().unwrap_or(raw_name);
+        let name = name.rsplit('?').next().unwrap_or(name);
         if CALLBACK_PARAMS.contains(&name) {
             continue;
         }
@@ -225,6 +229,21 @@ fn push_without_callback_params(out: &mut String, params: &str) {
 /// Other parameters are kept byte for byte, in order. In a fragment with a `?` (hash routers:
 /// `#/callback?code=..`) only the part after the `?` is treated as parameters.
 pub fn strip_callback_params(url: &str) -> String {
+    // A fragment can read differently once something is removed from it (a `?` may then split
+    // off a route), so strip until nothing changes. Each pass only removes characters; the
+    // bound keeps hostile input linear.
+    let mut current = strip_once(url);
+    for _ in 0..8 {
+        let next = strip_once(&current);
+        if next == current {
+            break;
+        }
+        current = next;
+    }
+    current
+}
+
+fn strip_once(url: &str) -> String {
     let (before_fragment, fragment) = match url.split_once('#') {
         Some((b, f)) => (b, Some(f)),
         None => (url, None),
@@ -245,13 +264,15 @@ pub fn strip_callback_params(url: &str) -> String {
     }
     if let Some(f) = fragment {
         let (route, params) = split_fragment(f);
-        let mut kept = String::new();
+        let mut kept = String::from(route);
         push_without_callback_params(&mut kept, params);
-        let route = if kept.is_empty() { route.strip_suffix('?').unwrap_or(route) } else { route };
-        if !route.is_empty() || !kept.is_empty() {
+        // `#/route?` left without parameters becomes `#/route` (only where the part before the
+        // `?`s is a route, so a second pass reads the result the same way).
+        let trimmed = kept.trim_end_matches('?');
+        let fragment = if trimmed.contains(['=', '&']) { &kept } else { trimmed };
+        if !fragment.is_empty() {
             out.push('#');
-            out.push_str(route);
-            out.push_str(&kept);
+            out.push_str(fragment);
         }
     }
     out
