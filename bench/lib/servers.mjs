@@ -112,7 +112,8 @@ export async function startStubServer({ redirectUris, clientId = 'spa' }) {
   };
   const allowedOrigins = new Set(redirectUris.map((u) => new URL(u).origin));
   const codes = new Map(); // code -> { challenge, redirectUri, nonce, scope }
-  const refreshTokens = new Map(); // token -> { used, scope }
+  const refreshTokens = new Map(); // unspent: token -> { scope, authTime }
+  const spentTokens = new Map(); // spent (rotated away): token -> entry, the newest 20,000
   const stub = {
     expiresIn: 3600, // lifetime of the next tokens issued, seconds (a knob for the bench)
     counts: { authorize: 0, authorization_code: 0, refresh_token: 0, reused: 0, errors: 0 },
@@ -131,8 +132,8 @@ export async function startStubServer({ redirectUris, clientId = 'spa' }) {
     // allowed by OAuth; the other libraries treat it as opaque).
     const refresh = sign({ iss: issuer, sub: 'bench-user', aud: issuer, typ: 'Refresh', iat, exp: iat + 86400,
       jti: b64url(crypto.randomBytes(16)) });
-    refreshTokens.set(refresh, { used: false, scope, authTime });
-    if (refreshTokens.size > 5000) refreshTokens.delete(refreshTokens.keys().next().value); // bounded
+    refreshTokens.set(refresh, { scope, authTime });
+    if (refreshTokens.size > 50000) refreshTokens.delete(refreshTokens.keys().next().value); // bounded (a run issues ~7,000)
     return {
       access_token: sign({ iss: issuer, sub: 'bench-user', aud: 'https://api.bench.invalid/', client_id: clientId,
         iat, exp, jti: b64url(crypto.randomBytes(12)), scope }),
@@ -224,10 +225,16 @@ export async function startStubServer({ redirectUris, clientId = 'spa' }) {
         }
         if (body.grant_type === 'refresh_token') {
           stub.counts.refresh_token += 1;
-          const entry = refreshTokens.get(body.refresh_token);
-          if (!entry) return fail('invalid_grant', 'unknown refresh token');
-          if (entry.used) stub.counts.reused += 1;
-          entry.used = true;
+          let entry = refreshTokens.get(body.refresh_token);
+          if (entry) {
+            refreshTokens.delete(body.refresh_token);
+            spentTokens.set(body.refresh_token, entry);
+            if (spentTokens.size > 20000) spentTokens.delete(spentTokens.keys().next().value); // bounded
+          } else {
+            entry = spentTokens.get(body.refresh_token);
+            if (!entry) return fail('invalid_grant', 'unknown refresh token');
+            stub.counts.reused += 1;
+          }
           return json(200, issue(entry.scope, undefined, entry.authTime));
         }
         return fail('unsupported_grant_type', 'grant_type');
