@@ -192,8 +192,9 @@ pub const CALLBACK_PARAMS: [&str; 6] = ["code", "state", "iss", "error", "error_
 /// is parameters itself (`#code=x?state=y`): splitting there would let stripping leave it in
 /// the address bar and a reload parse it.
 pub(crate) fn split_fragment(fragment: &str) -> (&str, &str) {
-    match fragment.find('?') {
-        Some(i) if !fragment[..i].contains(['=', '&']) => (&fragment[..=i], &fragment[i + 1..]),
+    // `get`, not `&fragment[..i]`: index slicing links core's panic formatting (kilobytes).
+    match fragment.split_once('?') {
+        Some((route, params)) if !route.contains(['=', '&']) => (fragment.get(..=route.len()).unwrap_or(""), params),
         _ => ("", fragment),
     }
 }
@@ -210,7 +211,8 @@ fn push_without_callback_params(out: &mut String, params: &str) {
         let raw_name = segment.split_once('=').map_or(segment, |(k, _)| k);
         let name = encoding::form_decode(raw_name);
         let name = name.as_deref().unwrap_or(raw_name);
-        let name = name.rsplit('?').next().unwrap_or(name);
+        // (Forward `split(..).last()`: a reverse search would link more of core's searcher code.)
+        let name = name.split('?').last().unwrap_or(name);
         if CALLBACK_PARAMS.contains(&name) {
             continue;
         }
