@@ -204,3 +204,49 @@ test('storage "session", duplicated tab that wakes up after the adoption window:
     await context.close();
   }
 });
+
+/** Everything in the library's IndexedDB store, as text (values JSON-stringified). */
+const idbDump = (page) => page.evaluate(() => new Promise((resolve) => {
+  const open = indexedDB.open('wasm-oauth');
+  open.onerror = () => resolve('(no database)');
+  open.onsuccess = () => {
+    const db = open.result;
+    if (!db.objectStoreNames.contains('kv')) { db.close(); return resolve('(no store)'); }
+    const req = db.transaction('kv', 'readonly').objectStore('kv').getAll();
+    req.onsuccess = () => { db.close(); resolve(JSON.stringify(req.result)); };
+    req.onerror = () => { db.close(); resolve('(unreadable)'); };
+  };
+}));
+
+// The rotation log keeps the tokens a refresh produced for other tabs to adopt, for
+// ADOPT_TTL_SECS (60 s, src/protocol/rotation.rs); after that only fingerprints may remain.
+// That matters most with storage "session": IndexedDB is shared by every tab of the origin and
+// outlives the tab, so tokens kept there longer widen what sessionStorage confines.
+test('rotation log at rest: after a refresh, IndexedDB holds the new tokens for at most ~60 s, then no usable token; signOut() clears it', { timeout: 150000 }, async () => {
+  const cfg = { ...config }; // storage: session
+  const context = await browser.newContext();
+  try {
+    const page = await open(context);
+    const t = fs.issue({ withIdToken: false });
+    await page.evaluate(([key, value]) => { sessionStorage.setItem(key, value); },
+      [tokensKey(), JSON.stringify({ v: 1, a: t.access_token, t: 'Bearer', e: 0, r: t.refresh_token })]);
+    const r = await page.evaluate((cfg) => attempt(() => new lib.AuthClient(cfg).refresh()), cfg);
+    assert.ok(r.value, JSON.stringify(r.error));
+    const fresh = r.value;
+    const early = await idbDump(page);
+    assert.ok(!early.includes(t.refresh_token), 'the spent refresh token is only fingerprinted');
+    // 61 s later, and the library used again (a fresh token: no refresh, nothing rotated).
+    await page.waitForTimeout(61000);
+    const used = await page.evaluate((cfg) => attempt(() => new lib.AuthClient(cfg).getToken()), cfg);
+    assert.equal(used.value, fresh.accessToken);
+    const late = await idbDump(page);
+    const leaks = [['refresh token', fresh.refreshToken], ['access token', fresh.accessToken]].filter(([, v]) => late.includes(v)).map(([n]) => n);
+    const redacted = late.replaceAll(fresh.refreshToken, '<refresh token>').replaceAll(fresh.accessToken, '<access token>');
+    assert.deepEqual(leaks, [], `61 s after the refresh IndexedDB still holds the new ${leaks.join(' and ')} (successor kept past ADOPT_TTL_SECS until the next write): ${redacted.slice(0, 240)}…`);
+    await page.evaluate((cfg) => attempt(() => new lib.AuthClient(cfg).signOut()), cfg);
+    const after = await idbDump(page);
+    assert.ok(!after.includes('"e":['), `signOut() leaves no rotation log: ${after.slice(0, 200)}`);
+  } finally {
+    await context.close();
+  }
+});
