@@ -11,6 +11,7 @@ use crate::protocol::{AuthError, Secret};
 use crate::web::{global, storage};
 use js_sys::{Array, Object, Reflect, JSON};
 use alloc::borrow::Cow;
+use core::cell::Cell;
 use wasm_bindgen::{JsCast, JsValue};
 
 fn wrong_type(key: &str, expected: &str) -> AuthError {
@@ -22,50 +23,95 @@ fn wrong_type(key: &str, expected: &str) -> AuthError {
 }
 
 /// A JS object read key by key.
-struct Reader<'a>(&'a JsValue);
+///
+/// A wrong type is kept as the reader's error and every later read returns nothing without
+/// touching the object; `finish` then reports it. So a whole struct is read without a `?` per
+/// key (each `?` there makes the compiler emit drop code for every key read so far, kilobytes
+/// of wasm), with the same outcome: the first wrong key in reading order.
+struct Reader<'a> {
+    value: &'a JsValue,
+    error: Cell<Option<AuthError>>,
+}
 
-impl Reader<'_> {
+impl<'a> Reader<'a> {
+    fn new(value: &'a JsValue) -> Self {
+        Reader { value, error: Cell::new(None) }
+    }
+
+    /// Records `error` unless an earlier one is there; reads stop.
+    fn fail(&self, error: AuthError) {
+        let first = self.error.take().unwrap_or(error);
+        self.error.set(Some(first));
+    }
+
+    fn failed(&self) -> bool {
+        let error = self.error.take();
+        let failed = error.is_some();
+        self.error.set(error);
+        failed
+    }
+
+    /// The first wrong type, if any.
+    fn finish(&self) -> Result<(), AuthError> {
+        self.error.take().map_or(Ok(()), Err)
+    }
+
     fn get(&self, key: &str) -> Option<JsValue> {
-        let v = Reflect::get(self.0, &JsValue::from_str(key)).ok()?;
+        if self.failed() {
+            return None;
+        }
+        let v = Reflect::get(self.value, &JsValue::from_str(key)).ok()?;
         if v.is_undefined() || v.is_null() { None } else { Some(v) }
     }
 
-    fn string(&self, key: &str) -> Result<Option<String>, AuthError> {
-        self.get(key).map(|v| v.as_string().ok_or_else(|| wrong_type(key, "a string"))).transpose()
-    }
-
-    fn number(&self, key: &str) -> Result<Option<f64>, AuthError> {
-        self.get(key).map(|v| v.as_f64().ok_or_else(|| wrong_type(key, "a number"))).transpose()
-    }
-
-    fn boolean(&self, key: &str) -> Result<bool, AuthError> {
-        self.get(key).map_or(Ok(false), |v| v.as_bool().ok_or_else(|| wrong_type(key, "a boolean")))
-    }
-
-    fn param(&self, key: &str) -> Result<Option<ParamValue>, AuthError> {
-        self.get(key).map(|v| param_value(&v).ok_or_else(|| wrong_type(key, "a string or an array of strings"))).transpose()
-    }
-
-    /// A plain object's own enumerable `[key, value]` pairs.
-    fn entries(&self, key: &str) -> Result<Vec<(String, JsValue)>, AuthError> {
-        let Some(v) = self.get(key) else { return Ok(Vec::new()) };
-        if !v.is_object() || Array::is_array(&v) {
-            return Err(wrong_type(key, "an object"));
+    /// `read(value)`, or the error `key must be <expected>` when it gives nothing.
+    fn typed<T>(&self, key: &str, expected: &str, read: impl FnOnce(&JsValue) -> Option<T>) -> Option<T> {
+        let v = self.get(key)?;
+        let out = read(&v);
+        if out.is_none() {
+            self.fail(wrong_type(key, expected));
         }
+        out
+    }
+
+    fn string(&self, key: &str) -> Option<String> {
+        self.typed(key, "a string", JsValue::as_string)
+    }
+
+    fn number(&self, key: &str) -> Option<f64> {
+        self.typed(key, "a number", JsValue::as_f64)
+    }
+
+    fn boolean(&self, key: &str) -> bool {
+        self.typed(key, "a boolean", JsValue::as_bool).unwrap_or(false)
+    }
+
+    fn param(&self, key: &str) -> Option<ParamValue> {
+        self.typed(key, "a string or an array of strings", param_value)
+    }
+
+    /// A plain object's own enumerable `[key, value]` pairs, each value read by `read`
+    /// (`expected` names what the values must be).
+    fn map<T>(&self, key: &str, expected: &str, read: impl Fn(&JsValue) -> Option<T>) -> Vec<(String, T)> {
         let mut out = Vec::new();
+        let Some(v) = self.get(key) else { return out };
+        if !v.is_object() || Array::is_array(&v) {
+            self.fail(wrong_type(key, "an object"));
+            return out;
+        }
         for entry in Object::entries(v.unchecked_ref()).iter() {
             let pair: Array = entry.unchecked_into();
-            let name = pair.get(0).as_string().unwrap_or_default();
-            out.push((name, pair.get(1)));
+            let Some(value) = read(&pair.get(1)) else {
+                self.fail(wrong_type(key, expected));
+                return Vec::new();
+            };
+            out.push((pair.get(0).as_string().unwrap_or_default(), value));
         }
-        Ok(out)
+        out
     }
 
-    fn string_map(&self, key: &str) -> Result<Vec<(String, String)>, AuthError> {
-        self.entries(key)?
-            .into_iter()
-            .map(|(k, v)| v.as_string().map(|v| (k, v)).ok_or_else(|| wrong_type(key, "an object of strings")))
-            .collect()
+    fn string_map(&self, key: &str) -> Vec<(String, String)> {
+        self.map(key, "an object of strings", JsValue::as_string)
     }
 }
 
@@ -87,38 +133,35 @@ fn object(value: &JsValue, what: &'static str) -> Result<(), AuthError> {
 /// `AuthConfig` to a validated `Config`.
 pub fn config(value: &JsValue) -> Result<Config, AuthError> {
     object(value, "the config must be an object")?;
-    let r = Reader(value);
+    let r = Reader::new(value);
     let input = ConfigInput {
-        client_id: r.string("clientId")?,
-        redirect_uri: r.string("redirectUri")?,
-        authorization_endpoint: r.string("authorizationEndpoint")?,
-        token_endpoint: r.string("tokenEndpoint")?,
-        revocation_endpoint: r.string("revocationEndpoint")?,
-        end_session_endpoint: r.string("endSessionEndpoint")?,
-        issuer: r.string("issuer")?,
-        provider: r.string("provider")?,
-        domain: r.string("domain")?,
-        audience: r.string("audience")?,
-        resource: r.param("resource")?,
-        extra_token_params: r
-            .entries("extraTokenParams")?
-            .into_iter()
-            .map(|(k, v)| param_value(&v).map(|v| (k, v)).ok_or_else(|| wrong_type("extraTokenParams", "an object of strings or string arrays")))
-            .collect::<Result<_, _>>()?,
-        token_request_headers: r.string_map("tokenRequestHeaders")?,
-        scope: r.string("scope")?,
-        token_request_encoding: r.string("tokenRequestEncoding")?,
-        storage: r.string("storage")?,
-        expiry_leeway: r.number("expiryLeeway")?,
-        request_timeout: r.number("requestTimeout")?,
-        grant_type: r.string("grantType")?,
-        client_secret: r.string("clientSecret")?.map(Secret::new),
-        client_auth_method: r.string("clientAuthMethod")?,
-        api_key: r.string("apiKey")?.map(Secret::new),
-        dangerously_allow_secrets_in_browser: r.boolean("dangerouslyAllowSecretsInBrowser")?,
-        dpop: r.boolean("dpop")?,
-        token_request_credentials: r.string("tokenRequestCredentials")?,
+        client_id: r.string("clientId"),
+        redirect_uri: r.string("redirectUri"),
+        authorization_endpoint: r.string("authorizationEndpoint"),
+        token_endpoint: r.string("tokenEndpoint"),
+        revocation_endpoint: r.string("revocationEndpoint"),
+        end_session_endpoint: r.string("endSessionEndpoint"),
+        issuer: r.string("issuer"),
+        provider: r.string("provider"),
+        domain: r.string("domain"),
+        audience: r.string("audience"),
+        resource: r.param("resource"),
+        extra_token_params: r.map("extraTokenParams", "an object of strings or string arrays", param_value),
+        token_request_headers: r.string_map("tokenRequestHeaders"),
+        scope: r.string("scope"),
+        token_request_encoding: r.string("tokenRequestEncoding"),
+        storage: r.string("storage"),
+        expiry_leeway: r.number("expiryLeeway"),
+        request_timeout: r.number("requestTimeout"),
+        grant_type: r.string("grantType"),
+        client_secret: r.string("clientSecret").map(Secret::new),
+        client_auth_method: r.string("clientAuthMethod"),
+        api_key: r.string("apiKey").map(Secret::new),
+        dangerously_allow_secrets_in_browser: r.boolean("dangerouslyAllowSecretsInBrowser"),
+        dpop: r.boolean("dpop"),
+        token_request_credentials: r.string("tokenRequestCredentials"),
     };
+    r.finish()?;
     let runtime = Runtime { has_document: global::has_document(), has_web_storage: storage::has_web_storage() };
     input.resolve(runtime)
 }
@@ -129,17 +172,17 @@ pub fn sign_in_options(value: &JsValue) -> Result<SignIn, AuthError> {
         return Ok(SignIn::default());
     }
     object(value, "signIn options must be an object")?;
-    let r = Reader(value);
-    let app_state = match r.get("appState") {
-        None => None,
-        Some(state) => Some(
-            JSON::stringify(&state)
-                .ok()
-                .and_then(|s| s.as_string())
-                .ok_or_else(|| AuthError::config("appState must be JSON-serialisable"))?,
-        ),
-    };
-    Ok(SignIn { app_state, scope: r.string("scope")?, extra_params: r.string_map("extraParams")? })
+    let r = Reader::new(value);
+    let app_state = r.get("appState").and_then(|state| {
+        let text = JSON::stringify(&state).ok().and_then(|s| s.as_string());
+        if text.is_none() {
+            r.fail(AuthError::config("appState must be JSON-serialisable"));
+        }
+        text
+    });
+    let options = SignIn { app_state, scope: r.string("scope"), extra_params: r.string_map("extraParams") };
+    r.finish()?;
+    Ok(options)
 }
 
 /// `SignOutOptions`; `undefined` means none.
@@ -148,12 +191,14 @@ pub fn sign_out_options(value: &JsValue) -> Result<SignOut, AuthError> {
         return Ok(SignOut::default());
     }
     object(value, "signOut options must be an object")?;
-    let r = Reader(value);
-    Ok(SignOut {
-        revoke: r.boolean("revoke")?,
-        end_session: r.boolean("endSession")?,
-        post_logout_redirect_uri: r.string("postLogoutRedirectUri")?,
-    })
+    let r = Reader::new(value);
+    let options = SignOut {
+        revoke: r.boolean("revoke"),
+        end_session: r.boolean("endSession"),
+        post_logout_redirect_uri: r.string("postLogoutRedirectUri"),
+    };
+    r.finish()?;
+    Ok(options)
 }
 
 /// `{ minValidity }` for `getToken`, in whole seconds.
@@ -162,7 +207,10 @@ pub fn min_validity(value: &JsValue) -> Result<Option<u64>, AuthError> {
         return Ok(None);
     }
     object(value, "getToken options must be an object")?;
-    match Reader(value).number("minValidity")? {
+    let r = Reader::new(value);
+    let n = r.number("minValidity");
+    r.finish()?;
+    match n {
         None => Ok(None),
         Some(n) if n.is_finite() && n >= 0.0 => Ok(Some(n as u64)),
         Some(_) => Err(AuthError::config("minValidity must be a finite number >= 0")),
@@ -180,8 +228,12 @@ pub fn callback_url(value: &JsValue) -> Option<String> {
 /// `{ url, method, nonce?, accessToken? }` for `generateDpopProof`.
 pub fn dpop_proof_options(value: &JsValue) -> Result<(String, String, Option<String>, Option<String>), AuthError> {
     object(value, "generateDpopProof needs { url, method }")?;
-    let r = Reader(value);
-    let url = r.string("url")?.ok_or_else(|| AuthError::config("generateDpopProof needs a url"))?;
-    let method = r.string("method")?.unwrap_or_else(|| "GET".into());
-    Ok((url, method, r.string("nonce")?, r.string("accessToken")?))
+    let r = Reader::new(value);
+    let url = r.string("url");
+    r.finish()?;
+    let url = url.ok_or_else(|| AuthError::config("generateDpopProof needs a url"))?;
+    let method = r.string("method").unwrap_or_else(|| "GET".into());
+    let (nonce, access_token) = (r.string("nonce"), r.string("accessToken"));
+    r.finish()?;
+    Ok((url, method, nonce, access_token))
 }
