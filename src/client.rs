@@ -21,7 +21,7 @@ use crate::protocol::rotation::{self, Lookup, RotationLog};
 use crate::web::dpop_key::{self, DpopKey};
 use crate::web::fetch::{self, HttpResponse};
 use crate::web::storage::Store;
-use crate::web::{clock, idb, location, locks, random, PageLocal};
+use crate::web::{clock, idb, location, locks, random, timer, PageLocal};
 use wasm_bindgen::JsValue;
 use core::cell::RefCell;
 use core::future::poll_fn;
@@ -496,7 +496,13 @@ impl Client {
             let next = fresh.refresh_token.as_ref().map(|rt| rotation::fingerprint(rt.expose()));
             let now = clock::now();
             log.record(spent, fresh.encode(), next, now);
-            idb::put(&self.rotation_key(), &JsValue::from_str(&log.encode(now))).await;
+            let key = self.rotation_key();
+            idb::put(&key, &JsValue::from_str(&log.encode(now))).await;
+            // The successor may be adopted for ADOPT_TTL_SECS; then it must leave IndexedDB
+            // even if no tab renews again while this page is open.
+            let lock = [REFRESH_LOCK_PREFIX, &self.key].concat();
+            let ms = ((rotation::ADOPT_TTL_SECS + 1) * 1000) as u32;
+            timer::after(ms, move || wasm_bindgen_futures::spawn_local(prune_rotation_log(key, lock)));
         }
         Ok(fresh)
     }
@@ -555,6 +561,18 @@ fn navigate(url: &str) -> Result<(), AuthError> {
     } else {
         Err(AuthError::config("navigation needs window.location: use createSignInUrl outside a page"))
     }
+}
+
+/// Rewrites a client's rotation log under the refresh lock; encoding drops successors past
+/// their adoption window, leaving only fingerprints.
+async fn prune_rotation_log(key: String, lock: String) {
+    locks::with_lock(&lock, async {
+        if let Some(text) = idb::get(&key).await.and_then(|v| v.as_string()) {
+            let pruned = RotationLog::decode(&text).encode(clock::now());
+            idb::put(&key, &JsValue::from_str(&pruned)).await;
+        }
+    })
+    .await;
 }
 
 /// Drops expired (and unreadable) transactions, so abandoned sign-ins don't pile up.

@@ -12,6 +12,7 @@ pub mod locks;
 pub mod location;
 pub mod random;
 pub mod storage;
+pub mod timer;
 pub mod verify;
 
 /// A `static` holding page-wide state, in place of `thread_local!` (which needs std).
