@@ -38,10 +38,10 @@ mod app {
     use wasm_bindgen::{JsCast, JsValue};
     use wasm_bindgen_futures::{spawn_local, JsFuture};
     use wasm_oauth::client::{Client, SignIn, SignOut};
-    use wasm_oauth::protocol::config::{ConfigInput, Runtime};
+    use wasm_oauth::protocol::config::ConfigInput;
     use wasm_oauth::protocol::error::codes;
     use wasm_oauth::protocol::{callback, json, AuthError};
-    use wasm_oauth::web::{global, location, storage};
+    use wasm_oauth::web::{global, location};
 
     const ISSUER: &str = "https://id.example.com";
     const CLIENT_ID: &str = "my-spa";
@@ -52,16 +52,14 @@ mod app {
         let redirect_uri = location::href()
             .map(|href| href.split(['?', '#']).next().unwrap_or_default().to_owned())
             .ok_or_else(|| AuthError::config("no window.location: not running in a page"))?;
-        let config = ConfigInput {
+        Client::from_input(ConfigInput {
             issuer: Some(ISSUER.into()),
             client_id: Some(CLIENT_ID.into()),
             redirect_uri: Some(redirect_uri),
             scope: Some("openid profile email offline_access".into()),
             storage: Some("session".into()),
             ..ConfigInput::default()
-        }
-        .resolve(Runtime { has_document: global::has_document(), has_web_storage: storage::has_web_storage() })?;
-        Ok(Client::new(config))
+        })
     }
 
     /// Who is signed in, from the ID token's claims (`None` when signed out).

@@ -13,14 +13,13 @@ pub use source::*;
 #[cfg(target_arch = "wasm32")]
 mod source {
     use wasm_oauth::client::Client;
-    use wasm_oauth::protocol::config::{ConfigInput, Runtime};
+    use wasm_oauth::protocol::config::ConfigInput;
     use wasm_oauth::protocol::{AuthError, Secret};
-    use wasm_oauth::web::{global, storage};
 
     /// A client for `token_endpoint`. `resolve` refuses a `client_secret` where there is a
     /// `document` unless `dangerously_allow_secrets_in_browser` is set.
     pub fn token_source(token_endpoint: &str, client_id: &str, client_secret: &str) -> Result<Client, AuthError> {
-        let config = ConfigInput {
+        Client::from_input(ConfigInput {
             grant_type: Some("client_credentials".into()),
             token_endpoint: Some(token_endpoint.into()),
             client_id: Some(client_id.into()),
@@ -28,9 +27,7 @@ mod source {
             client_auth_method: Some("client_secret_basic".into()),
             scope: Some("reports:read".into()),
             ..ConfigInput::default()
-        }
-        .resolve(Runtime { has_document: global::has_document(), has_web_storage: storage::has_web_storage() })?;
-        Ok(Client::new(config))
+        })
     }
 
     /// A valid access token: cached until 60 s (the default leeway) before it expires, then

@@ -113,6 +113,12 @@ pub struct Client {
 }
 
 impl Client {
+    /// A client for a config resolved for this runtime: the usual way in from Rust.
+    pub fn from_input(input: crate::protocol::config::ConfigInput) -> Result<Client, AuthError> {
+        Ok(Client::new(input.resolve(crate::web::global::runtime())?))
+    }
+
+    /// A client for an already resolved config.
     pub fn new(config: Config) -> Client {
         let key = config.client_key();
         let mut registry = REGISTRY.0.borrow_mut();

@@ -57,7 +57,7 @@
 //!
 //! # Signing in from a Rust front end
 //!
-//! `client::Client::new(config)` gives a client; clients with the same `client_id` and issuer
+//! `client::Client::from_input(input)` (or `Client::new` with a resolved config) gives a client; clients with the same `client_id` and issuer
 //! (or, without an issuer, token endpoint) share the stored tokens and the in-flight refresh
 //! with each other and with the JavaScript API in the same page, so a component can build its
 //! own whenever it needs one. Its methods are `async` and their futures are not `Send` (they

@@ -5,10 +5,10 @@
 use crate::prelude::*;
 
 use crate::client::{SignIn, SignOut};
-use crate::protocol::config::{Config, ConfigInput, ParamValue, Runtime};
+use crate::protocol::config::{Config, ConfigInput, ParamValue};
 use crate::protocol::error::codes;
 use crate::protocol::{AuthError, Secret};
-use crate::web::{global, storage};
+use crate::web::global;
 use js_sys::{Array, Object, Reflect, JSON};
 use alloc::borrow::Cow;
 use core::cell::Cell;
@@ -162,7 +162,7 @@ pub fn config(value: &JsValue) -> Result<Config, AuthError> {
         token_request_credentials: r.string("tokenRequestCredentials"),
     };
     r.finish()?;
-    let runtime = Runtime { has_document: global::has_document(), has_web_storage: storage::has_web_storage() };
+    let runtime = global::runtime();
     input.resolve(runtime)
 }
 

@@ -38,6 +38,20 @@ pub mod codes {
     pub const UNAUTHORIZED_CLIENT: &str = "unauthorized_client";
 }
 
+/// `code: description`, as the JS `message` (for Rust callers and `?` into other error types).
+impl core::fmt::Display for AuthError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(&self.code)?;
+        if let Some(d) = &self.description {
+            f.write_str(": ")?;
+            f.write_str(d)?;
+        }
+        Ok(())
+    }
+}
+
+impl core::error::Error for AuthError {}
+
 impl AuthError {
     /// An error with one of the library's own codes and a fixed description.
     pub fn new(code: &'static str, description: &'static str) -> Self {
@@ -100,6 +114,19 @@ pub fn from_error_response(status: u16, body: &str) -> AuthError {
         },
         description: description.map(|d| Cow::Owned(String::from(d))),
         status: Some(status),
+    }
+}
+
+#[cfg(test)]
+mod display_tests {
+    use super::*;
+    #[test]
+    fn display_is_code_and_description() {
+        extern crate std;
+        use std::string::ToString;
+        assert_eq!(AuthError::config("clientId is required").to_string(), "invalid_config: clientId is required");
+        let bare = AuthError { code: Cow::Borrowed("access_denied"), description: None, status: None };
+        assert_eq!(bare.to_string(), "access_denied");
     }
 }
 

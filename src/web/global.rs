@@ -15,6 +15,11 @@ pub fn get_as<T: JsCast>(name: &str) -> Option<T> {
     get(name).map(JsCast::unchecked_into)
 }
 
+/// What this runtime offers, for [`ConfigInput::resolve`](crate::protocol::config::ConfigInput::resolve).
+pub fn runtime() -> crate::protocol::config::Runtime {
+    crate::protocol::config::Runtime { has_document: has_document(), has_web_storage: super::storage::has_web_storage() }
+}
+
 /// True in a page (there is a `document`): secrets are refused there unless allowed.
 pub fn has_document() -> bool {
     get("document").is_some()
