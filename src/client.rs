@@ -15,7 +15,7 @@ use crate::protocol::jwt::{self, IdTokenCheck};
 use crate::protocol::pkce::{self, Verifier};
 use crate::protocol::token::{self, Grant, HttpRequest, TokenSet};
 use crate::protocol::transaction::Transaction;
-use crate::protocol::{url, AuthError};
+use crate::protocol::{concat, url, AuthError};
 use crate::protocol::dpop::{self, ProofClaims};
 use crate::protocol::rotation::{self, Lookup, RotationLog};
 use crate::web::dpop_key::{self, DpopKey};
@@ -139,7 +139,7 @@ impl Client {
     }
 
     fn tokens_key(&self) -> String {
-        [TOKENS_PREFIX, &self.key].concat()
+        concat(&[TOKENS_PREFIX, &self.key])
     }
 
     /// The stored tokens; corrupted or foreign data counts as none.
@@ -199,7 +199,7 @@ impl Client {
         if let Some(key) = self.shared.dpop_key.borrow().clone() {
             return Ok(key);
         }
-        let key = Rc::new(dpop_key::load_or_create(&[DPOP_KEY_PREFIX, &self.key].concat()).await?);
+        let key = Rc::new(dpop_key::load_or_create(&concat(&[DPOP_KEY_PREFIX, &self.key])).await?);
         *self.shared.dpop_key.borrow_mut() = Some(key.clone());
         Ok(key)
     }
@@ -310,7 +310,7 @@ impl Client {
         };
         let store = Store::transactions();
         sweep_expired_transactions(&store, now);
-        store.set(&[TRANSACTION_PREFIX, &transaction.state].concat(), &transaction.encode());
+        store.set(&concat(&[TRANSACTION_PREFIX, &transaction.state]), &transaction.encode());
         Ok(url)
     }
 
@@ -331,7 +331,7 @@ impl Client {
         let params = callback::parse_callback(&href)?;
         let store = Store::transactions();
         let transaction = params.state.as_deref().and_then(|state| {
-            let key = [TRANSACTION_PREFIX, state].concat();
+            let key = concat(&[TRANSACTION_PREFIX, state]);
             store.get(&key).and_then(|text| Transaction::decode(&text)).filter(|t| t.client_key == self.key).map(|t| (key, t))
         });
         // Only a callback that belongs to a pending sign-in may cause requests (discovery).
@@ -412,7 +412,7 @@ impl Client {
         let flight = Rc::new(Inflight::default());
         *self.shared.inflight.borrow_mut() = Some(flight.clone());
         let result = if self.shares_tokens_across_tabs() {
-            locks::with_lock(&[REFRESH_LOCK_PREFIX, &self.key].concat(), self.renew_now(force, leeway)).await
+            locks::with_lock(&concat(&[REFRESH_LOCK_PREFIX, &self.key]), self.renew_now(force, leeway)).await
         } else {
             self.renew_now(force, leeway).await
         };
@@ -429,7 +429,7 @@ impl Client {
     }
 
     fn rotation_key(&self) -> String {
-        [ROTATION_PREFIX, &self.key].concat()
+        concat(&[ROTATION_PREFIX, &self.key])
     }
 
     async fn rotation_log(&self) -> RotationLog {
@@ -506,7 +506,7 @@ impl Client {
             idb::put(&key, &JsValue::from_str(&log.encode(now))).await;
             // The successor may be adopted for ADOPT_TTL_SECS; then it must leave IndexedDB
             // even if no tab renews again while this page is open.
-            let lock = [REFRESH_LOCK_PREFIX, &self.key].concat();
+            let lock = concat(&[REFRESH_LOCK_PREFIX, &self.key]);
             let ms = ((rotation::ADOPT_TTL_SECS + 1) * 1000) as u32;
             timer::after(ms, move || wasm_bindgen_futures::spawn_local(prune_rotation_log(key, lock)));
         }
@@ -522,7 +522,7 @@ impl Client {
             idb::delete(&self.rotation_key()).await;
         }
         if self.config.dpop {
-            dpop_key::forget(&[DPOP_KEY_PREFIX, &self.key].concat()).await;
+            dpop_key::forget(&concat(&[DPOP_KEY_PREFIX, &self.key])).await;
             *self.shared.dpop_key.borrow_mut() = None;
         }
         if options.revoke {

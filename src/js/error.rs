@@ -2,14 +2,14 @@
 
 use crate::prelude::*;
 
-use crate::protocol::AuthError;
+use crate::protocol::{concat, AuthError};
 use js_sys::Reflect;
 use wasm_bindgen::JsValue;
 
 /// The JS error object for an `AuthError`. `message` is `code: description`.
 pub fn to_js(error: &AuthError) -> JsValue {
     let message = match &error.description {
-        Some(d) => [&*error.code, ": ", d].concat(),
+        Some(d) => concat(&[&*error.code, ": ", d]),
         None => error.code.to_string(),
     };
     let js = js_sys::Error::new(&message);

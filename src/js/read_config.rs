@@ -7,7 +7,7 @@ use crate::prelude::*;
 use crate::client::{SignIn, SignOut};
 use crate::protocol::config::{Config, ConfigInput, ParamValue};
 use crate::protocol::error::codes;
-use crate::protocol::{AuthError, Secret};
+use crate::protocol::{concat, AuthError, Secret};
 use crate::web::global;
 use js_sys::{Array, Object, Reflect, JSON};
 use alloc::borrow::Cow;
@@ -17,7 +17,7 @@ use wasm_bindgen::{JsCast, JsValue};
 fn wrong_type(key: &str, expected: &str) -> AuthError {
     AuthError {
         code: Cow::Borrowed(codes::INVALID_CONFIG),
-        description: Some(Cow::Owned([key, " must be ", expected].concat())),
+        description: Some(Cow::Owned(concat(&[key, " must be ", expected]))),
         status: None,
     }
 }

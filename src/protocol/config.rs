@@ -3,7 +3,7 @@
 
 use crate::prelude::*;
 
-use crate::protocol::{AuthError, Secret};
+use crate::protocol::{concat, AuthError, Secret};
 
 /// A body parameter value: one string, or an array (repeated key in forms, JSON array in JSON).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -226,7 +226,7 @@ impl ConfigInput {
                     }
                     Some(d) => d,
                 };
-                let https = |path: &str| ["https://", domain, path].concat();
+                let https = |path: &str| concat(&["https://", domain, path]);
                 issuer.get_or_insert_with(|| https("/"));
                 authorization_endpoint.get_or_insert_with(|| https("/authorize"));
                 token_endpoint.get_or_insert_with(|| https("/oauth/token"));
@@ -374,7 +374,7 @@ fn is_bare_host(domain: &str) -> bool {
     if domain.is_empty() || domain.contains(['/', '?', '#', '@', '\\']) {
         return false;
     }
-    let url = ["https://", domain, "/"].concat();
+    let url = concat(&["https://", domain, "/"]);
     crate::protocol::url::split(&url).is_some_and(|p| p.path == "/" && p.query.is_none() && p.fragment.is_none())
 }
 
@@ -395,7 +395,7 @@ impl Config {
     /// which cannot contain `|`.
     pub fn client_key(&self) -> String {
         let server = self.issuer.as_deref().or(self.token_endpoint.as_deref()).unwrap_or("");
-        [self.client_id.as_str(), "|", server].concat()
+        concat(&[self.client_id.as_str(), "|", server])
     }
 }
 

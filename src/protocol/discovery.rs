@@ -5,7 +5,7 @@ use crate::prelude::*;
 use crate::protocol::error::codes;
 use crate::protocol::json::{self, Value};
 use crate::protocol::url::check_endpoint;
-use crate::protocol::AuthError;
+use crate::protocol::{concat, AuthError};
 
 /// The metadata fields the library uses.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -29,7 +29,7 @@ pub struct Metadata {
 /// `https://h/.well-known/oauth-authorization-server/tenant`.
 pub fn discovery_urls(issuer: &str) -> [String; 2] {
     let trimmed = issuer.strip_suffix('/').unwrap_or(issuer);
-    let oidc = [trimmed, "/.well-known/openid-configuration"].concat();
+    let oidc = concat(&[trimmed, "/.well-known/openid-configuration"]);
     // Split at the first `/` after `scheme://`: origin, then path.
     // The first ":" followed by "//" (a `&str` pattern would link core's substring searcher).
     let after_scheme = trimmed
@@ -39,7 +39,7 @@ pub fn discovery_urls(issuer: &str) -> [String; 2] {
     let path_start = trimmed.get(after_scheme..).and_then(|rest| rest.find('/')).map_or(trimmed.len(), |i| after_scheme + i);
     let origin = trimmed.get(..path_start).unwrap_or(trimmed);
     let path = trimmed.get(path_start..).unwrap_or("");
-    let rfc8414 = [origin, "/.well-known/oauth-authorization-server", path].concat();
+    let rfc8414 = concat(&[origin, "/.well-known/oauth-authorization-server", path]);
     [oidc, rfc8414]
 }
 

@@ -5,6 +5,7 @@
 use crate::prelude::*;
 
 use crate::protocol::encoding::base64url_encode;
+use crate::protocol::concat;
 use crate::protocol::json::{self, ObjectWriter};
 use sha2::{Digest, Sha256};
 
@@ -72,12 +73,12 @@ pub fn signing_input(jwk: &PublicJwk, claims: &ProofClaims<'_>) -> String {
     if let Some(token) = claims.access_token {
         payload.string("ath", &ath(token));
     }
-    [base64url_encode(header.finish().as_bytes()), base64url_encode(payload.finish().as_bytes())].join(".")
+    concat(&[&base64url_encode(header.finish().as_bytes()), ".", &base64url_encode(payload.finish().as_bytes())])
 }
 
 /// The compact proof: signing input plus the raw 64-byte `r||s` ECDSA signature WebCrypto gives.
 pub fn proof(signing_input: &str, signature: &[u8]) -> String {
-    [signing_input, ".", &base64url_encode(signature)].concat()
+    concat(&[signing_input, ".", &base64url_encode(signature)])
 }
 
 /// True for an answer asking to retry with the nonce it sent (`use_dpop_nonce`, RFC 9449 §8).

@@ -25,4 +25,14 @@ pub mod url;
 mod proptests;
 
 pub use error::AuthError;
+
+/// `parts` joined, as `[..].concat()` does; that one instantiates a large generic routine
+/// (about 1 KB of wasm, with panic paths), this one is a loop.
+pub fn concat(parts: &[&str]) -> alloc::string::String {
+    let mut out = alloc::string::String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    for part in parts {
+        out.push_str(part);
+    }
+    out
+}
 pub use secret::Secret;

@@ -7,7 +7,7 @@ use crate::protocol::config::{ClientAuthMethod, Config, Encoding, ParamValue};
 use crate::protocol::encoding::{base64_encode, push_form_encoded};
 use crate::protocol::error::{self, codes};
 use crate::protocol::json::{self, ObjectWriter, Value, MAX_SAFE_INTEGER};
-use crate::protocol::{jwt, AuthError, Secret};
+use crate::protocol::{concat, jwt, AuthError, Secret};
 use alloc::borrow::Cow;
 
 /// An HTTP request for the fetch adapter to send.
@@ -172,7 +172,7 @@ fn headers(config: &Config, encoding: Encoding) -> Vec<(String, String)> {
     headers.push((String::from("Content-Type"), String::from(content_type)));
     headers.push((String::from("Accept"), String::from("application/json")));
     if let Some(key) = &config.api_key {
-        headers.push((String::from("Authorization"), [String::from("Basic "), String::from(key.expose())].concat()));
+        headers.push((String::from("Authorization"), concat(&["Basic ", key.expose()])));
     } else if config.client_auth_method == ClientAuthMethod::ClientSecretBasic {
         if let Some(secret) = &config.client_secret {
             // RFC 6749 §2.3.1: both parts form-encoded before the Basic encoding.
@@ -180,7 +180,7 @@ fn headers(config: &Config, encoding: Encoding) -> Vec<(String, String)> {
             push_form_encoded(&mut credentials, &config.client_id);
             credentials.push(':');
             push_form_encoded(&mut credentials, secret.expose());
-            headers.push((String::from("Authorization"), ["Basic ", &base64_encode(credentials.as_bytes())].concat()));
+            headers.push((String::from("Authorization"), concat(&["Basic ", &base64_encode(credentials.as_bytes())])));
         }
     }
     for (name, value) in &config.token_request_headers {
