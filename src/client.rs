@@ -74,6 +74,16 @@ struct Shared {
     dpop_key: RefCell<Option<Rc<DpopKey>>>,
     /// The token endpoint's last `DPoP-Nonce`.
     dpop_nonce: RefCell<Option<String>>,
+    /// The last decoded token record, for cheap repeated reads.
+    decoded: RefCell<Option<Decoded>>,
+}
+
+/// A decoded token record with the stored text it came from (a JS string) and the access
+/// token as a JS string, so a cached read copies nothing into or out of wasm.
+struct Decoded {
+    raw: JsValue,
+    tokens: TokenSet,
+    access_token: JsValue,
 }
 
 /// Per-key shared state; a short list (one entry per configured client).
@@ -145,6 +155,21 @@ impl Client {
     /// The stored tokens; corrupted or foreign data counts as none.
     pub fn tokens(&self) -> Option<TokenSet> {
         self.store().get(&self.tokens_key()).and_then(|text| TokenSet::decode(&text))
+    }
+
+    /// The stored access token while it has more than `leeway` seconds left, without decoding
+    /// the record again when it is unchanged (checked against storage on every call, so writes
+    /// by other tabs, clients or code are seen). The fast path of `getToken()`.
+    pub fn fresh_access_token(&self, leeway: u64) -> Option<JsValue> {
+        let raw = self.store().get_js(&self.tokens_key())?;
+        let mut decoded = self.shared.decoded.borrow_mut();
+        if decoded.as_ref().is_none_or(|d| d.raw != raw) {
+            let tokens = TokenSet::decode(&raw.as_string()?)?;
+            let access_token = JsValue::from_str(tokens.access_token.expose());
+            *decoded = Some(Decoded { raw, tokens, access_token });
+        }
+        let d = decoded.as_ref()?;
+        d.tokens.is_fresh(clock::now(), leeway).then(|| d.access_token.clone())
     }
 
     fn save(&self, tokens: &TokenSet) {

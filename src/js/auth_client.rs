@@ -87,6 +87,13 @@ impl AuthClient {
     // A valid access token, refreshed when needed (one refresh for all concurrent callers).
     #[wasm_bindgen(js_name = getToken, skip_jsdoc)]
     pub fn get_token(&self, options: JsValue) -> Promise {
+        // A valid stored token resolves at once, without the async machinery.
+        if let Ok(min_validity) = read_config::min_validity(&options) {
+            let leeway = min_validity.unwrap_or(self.client.config.expiry_leeway);
+            if let Some(token) = self.client.fresh_access_token(leeway) {
+                return Promise::resolve(&token);
+            }
+        }
         let client = self.client.clone();
         promise(async move {
             let token = client.get_token(read_config::min_validity(&options)?).await?;

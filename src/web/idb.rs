@@ -11,39 +11,50 @@ use wasm_bindgen_futures::JsFuture;
 const DATABASE: &str = "wasm-oauth";
 const STORE: &str = "kv";
 
-/// Settles when an `IDBRequest` (or `IDBOpenDBRequest`) succeeds or fails.
-fn settle(request: &JsValue) -> Promise {
-    let request = request.clone();
-    Promise::new(&mut |resolve, reject| {
-        let ok = {
-            let request = request.clone();
-            Closure::once_into_js(move |_: JsValue| {
-                let result = Reflect::get(&request, &"result".into()).unwrap_or(JsValue::UNDEFINED);
-                let _ = resolve.call1(&JsValue::UNDEFINED, &result);
-            })
-        };
-        let fail = Closure::once_into_js(move |_: JsValue| {
+type Handler = Closure<dyn FnMut(JsValue)>;
+
+/// Waits for an `IDBRequest` (or `IDBOpenDBRequest`) to succeed (its `result`) or fail.
+/// The handlers are owned here and freed once it has settled: the one for the outcome that
+/// did not happen never runs, and a `once_into_js` closure that never runs is never freed.
+async fn settle(request: &JsValue) -> Option<JsValue> {
+    let mut handlers: Option<(Handler, Handler)> = None;
+    let promise = Promise::new(&mut |resolve, reject| {
+        let ok: Handler = Closure::once(move |_: JsValue| {
+            let _ = resolve.call0(&JsValue::UNDEFINED);
+        });
+        let fail: Handler = Closure::once(move |_: JsValue| {
             let _ = reject.call0(&JsValue::UNDEFINED);
         });
-        let _ = Reflect::set(&request, &"onsuccess".into(), &ok);
-        let _ = Reflect::set(&request, &"onerror".into(), &fail);
-    })
+        let _ = Reflect::set(request, &"onsuccess".into(), ok.as_ref());
+        let _ = Reflect::set(request, &"onerror".into(), fail.as_ref());
+        handlers = Some((ok, fail));
+    });
+    let settled = JsFuture::from(promise).await.is_ok();
+    for event in ["onsuccess", "onerror"] {
+        let _ = Reflect::set(request, &event.into(), &JsValue::NULL);
+    }
+    drop(handlers);
+    if settled { Reflect::get(request, &"result".into()).ok() } else { None }
 }
 
 async fn open() -> Option<JsValue> {
     let factory = global::get("indexedDB")?;
     let request = call(&factory, "open", &[&DATABASE.into(), &1.into()]).ok()?;
-    // First open: create the object store.
-    let upgrade = {
+    // First open: create the object store. Owned, like settle's handlers: it runs only once
+    // per browser profile.
+    let upgrade: Handler = {
         let request = request.clone();
-        Closure::once_into_js(move |_: JsValue| {
+        Closure::once(move |_: JsValue| {
             if let Ok(db) = Reflect::get(&request, &"result".into()) {
                 let _ = call(&db, "createObjectStore", &[&STORE.into()]);
             }
         })
     };
-    let _ = Reflect::set(&request, &"onupgradeneeded".into(), &upgrade);
-    JsFuture::from(settle(&request)).await.ok()
+    let _ = Reflect::set(&request, &"onupgradeneeded".into(), upgrade.as_ref());
+    let db = settle(&request).await;
+    let _ = Reflect::set(&request, &"onupgradeneeded".into(), &JsValue::NULL);
+    drop(upgrade);
+    db
 }
 
 async fn request(method: &str, mode: &str, args: &[&JsValue]) -> Option<JsValue> {
@@ -51,7 +62,7 @@ async fn request(method: &str, mode: &str, args: &[&JsValue]) -> Option<JsValue>
     let tx = call(&db, "transaction", &[&STORE.into(), &mode.into()]).ok()?;
     let store = call(&tx, "objectStore", &[&STORE.into()]).ok()?;
     let req = call(&store, method, args).ok()?;
-    let result = JsFuture::from(settle(&req)).await.ok();
+    let result = settle(&req).await;
     let _ = call(&db, "close", &[]);
     result
 }

@@ -5,6 +5,7 @@
 //! The memory map is a plain list: it holds a handful of records, and a map type costs
 //! kilobytes of wasm.
 
+use wasm_bindgen::prelude::*;
 use crate::prelude::*;
 
 use super::{global, PageLocal};
@@ -48,6 +49,15 @@ impl Store {
         }
     }
 
+    /// The stored value as a JS string, not copied into wasm memory: comparing it with `==`
+    /// (JS `===`) is how a cached decode is checked cheaply on every token read.
+    pub fn get_js(&self, key: &str) -> Option<JsValue> {
+        match self {
+            Store::Web(s) => s.unchecked_ref::<RawStorage>().get_item_js(key).ok().filter(|v| v.is_string()),
+            Store::Memory => self.get(key).map(|v| JsValue::from_str(&v)),
+        }
+    }
+
     /// Writes a record. A full or blocked Web Storage reports `false`.
     pub fn set(&self, key: &str, value: &str) -> bool {
         match self {
@@ -87,4 +97,12 @@ impl Store {
 /// True when `sessionStorage` can be reached here (not in Node, workers or blocked pages).
 pub fn has_web_storage() -> bool {
     global::get("sessionStorage").is_some()
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// `Storage`, bound again for a `getItem` that returns the JS string itself.
+    type RawStorage;
+    #[wasm_bindgen(method, js_name = getItem, catch)]
+    fn get_item_js(this: &RawStorage, key: &str) -> Result<JsValue, JsValue>;
 }
