@@ -7,7 +7,7 @@ use crate::prelude::*;
 use crate::protocol::encoding::base64url_encode;
 use crate::protocol::concat;
 use crate::protocol::json::{self, ObjectWriter};
-use sha2::{Digest, Sha256};
+use crate::protocol::sha256;
 
 /// The public half of a P-256 key, as WebCrypto exports it (`kty: EC, crv: P-256`).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -29,7 +29,7 @@ impl PublicJwk {
 
     /// RFC 7638 thumbprint: base64url(SHA-256(canonical JWK)), sent as `dpop_jkt`.
     pub fn thumbprint(&self) -> String {
-        base64url_encode(&Sha256::digest(self.to_json().as_bytes()))
+        base64url_encode(&sha256::digest(self.to_json().as_bytes()))
     }
 }
 
@@ -58,7 +58,7 @@ pub fn htu(url: &str) -> &str {
 
 /// `ath`: base64url(SHA-256(access token)).
 pub fn ath(access_token: &str) -> String {
-    base64url_encode(&Sha256::digest(access_token.as_bytes()))
+    base64url_encode(&sha256::digest(access_token.as_bytes()))
 }
 
 /// The JWS signing input `base64url(header).base64url(payload)` for an ES256 proof.
@@ -91,6 +91,7 @@ pub fn is_use_dpop_nonce(status: u16, body: &str) -> bool {
 mod tests {
     use super::*;
     use crate::protocol::encoding::base64url_decode;
+    use sha2::{Digest, Sha256};
 
     fn jwk() -> PublicJwk {
         // RFC 7638 has no EC vector; these coordinates come from a WebCrypto P-256 export.

@@ -17,6 +17,7 @@ pub mod jwt;
 pub mod pkce;
 pub mod rotation;
 pub mod secret;
+pub mod sha256;
 pub mod token;
 pub mod transaction;
 pub mod url;

@@ -4,7 +4,7 @@ use crate::prelude::*;
 
 use crate::protocol::encoding::base64url_encode;
 use crate::protocol::Secret;
-use sha2::{Digest, Sha256};
+use crate::protocol::sha256;
 
 /// A `code_verifier`. Deliberately not `Clone`, so a verifier is hard to reuse.
 pub struct Verifier(Secret);
@@ -15,7 +15,7 @@ impl Verifier {
     /// Wraps a verifier read back from a stored transaction.
     pub fn from_stored(verifier: Secret) -> Self { Verifier(verifier) }
     /// The S256 `code_challenge`: base64url(SHA-256(verifier)).
-    pub fn challenge(&self) -> String { base64url_encode(&Sha256::digest(self.0.expose().as_bytes())) }
+    pub fn challenge(&self) -> String { base64url_encode(&sha256::digest(self.0.expose().as_bytes())) }
     /// The verifier, for the token request and the transaction record.
     pub fn secret(&self) -> &Secret { &self.0 }
 }

@@ -12,7 +12,7 @@ use crate::prelude::*;
 
 use crate::protocol::encoding::base64url_encode;
 use crate::protocol::json::{self, Value};
-use sha2::{Digest, Sha256};
+use crate::protocol::sha256;
 
 /// How long successor tokens stay in the log for other tabs to adopt. After that only the
 /// fingerprint is kept, so the log holds no usable token for longer than this.
@@ -22,7 +22,7 @@ pub const MAX_ENTRIES: usize = 8;
 
 /// A refresh token's fingerprint: base64url(SHA-256(token)). The token itself is never logged.
 pub fn fingerprint(refresh_token: &str) -> String {
-    base64url_encode(&Sha256::digest(refresh_token.as_bytes()))
+    base64url_encode(&sha256::digest(refresh_token.as_bytes()))
 }
 
 /// One spent refresh token.
