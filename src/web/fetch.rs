@@ -8,7 +8,8 @@ use crate::protocol::AuthError;
 use js_sys::{Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortSignal, Headers, Request, RequestCredentials, RequestInit, Response};
+use super::global::{call, object};
+use web_sys::{AbortSignal, Headers, Request};
 
 #[wasm_bindgen]
 extern "C" {
@@ -29,28 +30,34 @@ pub struct HttpResponse {
 /// `timeout` or `network_error` (offline, DNS, CORS refusal, reset); HTTP statuses are answers,
 /// not failures.
 pub async fn send(request: &HttpRequest, timeout_ms: u32, include_credentials: bool) -> Result<HttpResponse, AuthError> {
-    let init = RequestInit::new();
-    init.set_method(request.method);
     let headers = Headers::new().map_err(|_| network())?;
     for (name, value) in &request.headers {
         headers.set(name, value).map_err(|_| AuthError::config("a tokenRequestHeaders entry is not a valid HTTP header"))?;
     }
-    init.set_headers(&headers);
+    // The RequestInit as a plain object, and the Response read through Reflect: each typed
+    // web-sys setter or getter is one more import with its JS glue.
+    let init = object(&[
+        ("method", request.method.into()),
+        ("headers", headers.into()),
+        ("signal", AbortSignal::timeout_with_u32(timeout_ms).into()),
+    ]);
     if let Some(body) = &request.body {
-        init.set_body(&JsValue::from_str(body));
+        let _ = Reflect::set(&init, &"body".into(), &JsValue::from_str(body));
     }
     if include_credentials {
-        init.set_credentials(RequestCredentials::Include);
+        let _ = Reflect::set(&init, &"credentials".into(), &"include".into());
     }
-    let signal = AbortSignal::timeout_with_u32(timeout_ms);
-    init.set_signal(Some(&signal));
-    let req = Request::new_with_str_and_init(&request.url, &init).map_err(|_| AuthError::config("an endpoint is not a valid URL"))?;
+    let req = Request::new_with_str_and_init(&request.url, init.unchecked_ref()).map_err(|_| AuthError::config("an endpoint is not a valid URL"))?;
 
-    let response: Response = JsFuture::from(fetch_with_request(&req)).await.map_err(|e| failure(&e))?.unchecked_into();
-    let text = response.text().map_err(|e| failure(&e))?;
-    let body = JsFuture::from(text).await.map_err(|e| failure(&e))?.as_string().unwrap_or_default();
-    let dpop_nonce = response.headers().get("dpop-nonce").ok().flatten();
-    Ok(HttpResponse { status: response.status(), body, dpop_nonce })
+    let response = JsFuture::from(fetch_with_request(&req)).await.map_err(|e| failure(&e))?;
+    let text = call(&response, "text", &[]).map_err(|e| failure(&e))?;
+    let body = JsFuture::from(Promise::from(text)).await.map_err(|e| failure(&e))?.as_string().unwrap_or_default();
+    let status = Reflect::get(&response, &"status".into()).ok().and_then(|s| s.as_f64()).unwrap_or(0.0) as u16;
+    let dpop_nonce = Reflect::get(&response, &"headers".into())
+        .and_then(|h| call(&h, "get", &[&"dpop-nonce".into()]))
+        .ok()
+        .and_then(|n| n.as_string());
+    Ok(HttpResponse { status, body, dpop_nonce })
 }
 
 fn network() -> AuthError {
