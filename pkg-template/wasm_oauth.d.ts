@@ -105,6 +105,14 @@ export interface AuthConfig {
    * cookies cross-origin, for servers that need them; their CORS must allow credentials).
    */
   tokenRequestCredentials?: TokenRequestCredentials;
+  /**
+   * Check ID token signatures (RS256, PS256, ES256) with WebCrypto against the issuer's JWK Set
+   * (`jwksUri`, or the discovered `jwks_uri`). Off by default: no request, no work. A bad
+   * signature is `id_token_invalid`.
+   */
+  verifyIdTokenSignature?: boolean;
+  /** The issuer's JWK Set URL, when it is not discovered (https, or http on loopback). */
+  jwksUri?: string;
 
   // -- server-side token sources (confidential clients) --
 

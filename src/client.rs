@@ -17,11 +17,12 @@ use crate::protocol::token::{self, Grant, HttpRequest, TokenSet};
 use crate::protocol::transaction::Transaction;
 use crate::protocol::{concat, url, AuthError};
 use crate::protocol::dpop::{self, ProofClaims};
+use crate::protocol::jwks;
 use crate::protocol::rotation::{self, Lookup, RotationLog};
 use crate::web::dpop_key::{self, DpopKey};
 use crate::web::fetch::{self, HttpResponse};
 use crate::web::storage::Store;
-use crate::web::{clock, idb, location, locks, random, timer, PageLocal};
+use crate::web::{clock, idb, location, locks, random, timer, verify, PageLocal};
 use wasm_bindgen::JsValue;
 use core::cell::RefCell;
 use core::future::poll_fn;
@@ -74,6 +75,8 @@ struct Shared {
     dpop_key: RefCell<Option<Rc<DpopKey>>>,
     /// The token endpoint's last `DPoP-Nonce`.
     dpop_nonce: RefCell<Option<String>>,
+    /// The issuer's JWK Set document, for `verifyIdTokenSignature`.
+    jwks: RefCell<Option<Rc<String>>>,
     /// The last decoded token record, for cheap repeated reads.
     decoded: RefCell<Option<Decoded>>,
 }
@@ -380,6 +383,7 @@ impl Client {
         let tokens = token::parse_token_response(response.status, &response.body, clock::now())?;
         if let Some(id_token) = &tokens.id_token {
             self.check_id_token(id_token.expose(), transaction.nonce.as_deref(), None)?;
+            self.check_signature(id_token.expose()).await?;
         }
         self.save(&tokens);
         Ok((tokens, transaction.app_state))
@@ -395,6 +399,38 @@ impl Client {
             previous,
         };
         jwt::check_id_token(id_token, &check).map(|_| ())
+    }
+
+    /// With `verifyIdTokenSignature`, checks the ID token's signature (RS256, PS256, ES256)
+    /// against the issuer's JWK Set: fetched once per page, and once more when no key fits
+    /// (the issuer may have rotated its keys). Off: no request, no work.
+    async fn check_signature(&self, id_token: &str) -> Result<(), AuthError> {
+        if !self.config.verify_id_token_signature {
+            return Ok(());
+        }
+        let prepared = match jwks::prepare(id_token, &self.jwks(false).await?) {
+            Ok(prepared) => prepared,
+            Err(_) => jwks::prepare(id_token, &self.jwks(true).await?)?,
+        };
+        verify::verify(&prepared).await
+    }
+
+    async fn jwks(&self, refetch: bool) -> Result<Rc<String>, AuthError> {
+        if let Some(cached) = self.shared.jwks.borrow().clone().filter(|_| !refetch) {
+            return Ok(cached);
+        }
+        let url = match &self.config.jwks_uri {
+            Some(uri) => uri.clone(),
+            None => self.metadata().await?.jwks_uri.clone().ok_or_else(|| AuthError::config("the issuer's metadata has no jwks_uri"))?,
+        };
+        let request = HttpRequest { method: "GET", url, headers: vec![("Accept".into(), "application/json".into())], body: None };
+        let response = self.send(&request).await?;
+        if !(200..300).contains(&response.status) {
+            return Err(error::from_error_response(response.status, &response.body));
+        }
+        let body = Rc::new(response.body);
+        *self.shared.jwks.borrow_mut() = Some(body.clone());
+        Ok(body)
     }
 
     /// A valid access token: the stored one while it has more than `min_validity` (default:
@@ -516,6 +552,7 @@ impl Client {
                 if let Some(id_token) = &fresh.id_token {
                     if Some(id_token) != old.id_token.as_ref() {
                         self.check_id_token(id_token.expose(), None, previous_claims.as_ref())?;
+                        self.check_signature(id_token.expose()).await?;
                     }
                 }
                 fresh.carry_over(old)

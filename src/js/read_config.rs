@@ -160,6 +160,8 @@ pub fn config(value: &JsValue) -> Result<Config, AuthError> {
         dangerously_allow_secrets_in_browser: r.boolean("dangerouslyAllowSecretsInBrowser"),
         dpop: r.boolean("dpop"),
         token_request_credentials: r.string("tokenRequestCredentials"),
+        verify_id_token_signature: r.boolean("verifyIdTokenSignature"),
+        jwks_uri: r.string("jwksUri"),
     };
     r.finish()?;
     let runtime = global::runtime();

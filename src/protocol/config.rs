@@ -69,6 +69,12 @@ pub struct ConfigInput {
     /// `tokenRequestCredentials`: `"same-origin"` (default, fetch's) or `"include"` (send
     /// cookies, e.g. to the app's own backend acting as a token endpoint).
     pub token_request_credentials: Option<String>,
+    /// `verifyIdTokenSignature: true`: check ID token signatures (RS256, PS256, ES256) with
+    /// the issuer's JWK Set. Off by default: the ID token comes straight from the token
+    /// endpoint over TLS (OpenID Connect Core §3.1.3.7 allows skipping the check then).
+    pub verify_id_token_signature: bool,
+    /// `jwksUri`: the JWK Set, when discovery isn't used.
+    pub jwks_uri: Option<String>,
 }
 
 /// The runtime the config is resolved for: secrets are refused in a page with a `document`.
@@ -109,6 +115,9 @@ pub struct Config {
     pub dpop: bool,
     /// Token requests carry cookies (`credentials: "include"`).
     pub include_credentials: bool,
+    /// Check ID token signatures against the issuer's JWK Set.
+    pub verify_id_token_signature: bool,
+    pub jwks_uri: Option<String>,
 }
 
 impl ConfigInput {
@@ -300,6 +309,12 @@ impl ConfigInput {
             return Err(AuthError::config("extraTokenParams has an empty key"));
         }
 
+        if let Some(uri) = &self.jwks_uri {
+            check_url(uri, "jwksUri must be an absolute URL without a fragment", "jwksUri must use https (or http on a loopback host)")?;
+        }
+        if self.verify_id_token_signature && self.jwks_uri.is_none() && issuer.is_none() {
+            return Err(AuthError::config("verifyIdTokenSignature needs jwksUri or an issuer to discover it"));
+        }
         let include_credentials = match self.token_request_credentials.as_deref() {
             None | Some("same-origin") => false,
             Some("include") => true,
@@ -330,6 +345,8 @@ impl ConfigInput {
             api_key: self.api_key,
             dpop: self.dpop,
             include_credentials,
+            verify_id_token_signature: self.verify_id_token_signature,
+            jwks_uri: self.jwks_uri,
         })
     }
 }

@@ -16,6 +16,8 @@ pub struct Metadata {
     pub revocation_endpoint: Option<String>,
     pub end_session_endpoint: Option<String>,
     pub userinfo_endpoint: Option<String>,
+    /// The JWK Set, for the opt-in ID token signature check.
+    pub jwks_uri: Option<String>,
     /// RFC 9207 `authorization_response_iss_parameter_supported`.
     pub iss_parameter_supported: bool,
     /// RFC 9449 `dpop_signing_alg_values_supported` was present.
@@ -74,6 +76,7 @@ pub fn parse_metadata(body: &str, issuer: &str) -> Result<Metadata, AuthError> {
         revocation_endpoint: endpoint("revocation_endpoint")?,
         end_session_endpoint: endpoint("end_session_endpoint")?,
         userinfo_endpoint: endpoint("userinfo_endpoint")?,
+        jwks_uri: endpoint("jwks_uri")?,
         iss_parameter_supported: flag,
         dpop_supported: matches!(v.get("dpop_signing_alg_values_supported"), Some(Value::Array(_))),
     })
@@ -126,6 +129,7 @@ mod tests {
             revocation_endpoint: Some("https://id.example.com/revoke".into()),
             end_session_endpoint: Some("https://id.example.com/logout".into()),
             userinfo_endpoint: Some("https://id.example.com/me".into()),
+            jwks_uri: None,
             iss_parameter_supported: true,
             dpop_supported: true,
         });
