@@ -2,7 +2,7 @@
 
 use crate::prelude::*;
 
-use super::global;
+use super::global::{self, call};
 use js_sys::Reflect;
 use wasm_bindgen::JsValue;
 
@@ -14,15 +14,16 @@ pub fn href() -> Option<String> {
 
 /// `location.assign(url)`: leaves the page.
 pub fn assign(url: &str) -> bool {
-    let Some(location) = global::get_as::<web_sys::Location>("location") else { return false };
-    location.assign(url).is_ok()
+    let Some(location) = global::get("location") else { return false };
+    call(&location, "assign", &[&url.into()]).is_ok()
 }
 
 /// `history.replaceState(history.state, "", url)`: drops callback parameters from the
 /// address bar without a navigation; failures are ignored (nothing to lose).
 pub fn replace(url: &str) {
-    if let Some(history) = global::get_as::<web_sys::History>("history") {
-        let state = history.state().unwrap_or(JsValue::NULL);
-        let _ = history.replace_state_with_url(&state, "", Some(url));
+    // Through Reflect, not typed bindings: fewer imports and less JS glue.
+    if let Some(history) = global::get("history") {
+        let state = Reflect::get(&history, &"state".into()).unwrap_or(JsValue::NULL);
+        let _ = call(&history, "replaceState", &[&state, &"".into(), &url.into()]);
     }
 }

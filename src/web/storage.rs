@@ -3,12 +3,15 @@
 //! Web Storage can be missing (Node, workers), blocked (sandboxed iframes, privacy modes) or
 //! full; every such case falls back to, or behaves like, memory and never throws.
 //! The memory map is a plain list: it holds a handful of records, and a map type costs
-//! kilobytes of wasm.
+//! kilobytes of wasm. Web Storage methods are called through Reflect (`global::call`): each
+//! typed binding would be one more import with its JS glue.
 
 use wasm_bindgen::prelude::*;
 use crate::prelude::*;
 
-use super::{global, PageLocal};
+use super::global::{self, call};
+use super::PageLocal;
+use js_sys::Reflect;
 use crate::protocol::config::StorageKind;
 use core::cell::RefCell;
 
@@ -44,7 +47,7 @@ impl Store {
 
     pub fn get(&self, key: &str) -> Option<String> {
         match self {
-            Store::Web(s) => s.get_item(key).ok().flatten(),
+            Store::Web(_) => self.get_js(key)?.as_string(),
             Store::Memory => MEMORY.0.borrow().iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()),
         }
     }
@@ -53,7 +56,7 @@ impl Store {
     /// (JS `===`) is how a cached decode is checked cheaply on every token read.
     pub fn get_js(&self, key: &str) -> Option<JsValue> {
         match self {
-            Store::Web(s) => s.unchecked_ref::<RawStorage>().get_item_js(key).ok().filter(|v| v.is_string()),
+            Store::Web(s) => call(s, "getItem", &[&key.into()]).ok().filter(|v| v.is_string()),
             Store::Memory => self.get(key).map(|v| JsValue::from_str(&v)),
         }
     }
@@ -61,7 +64,7 @@ impl Store {
     /// Writes a record. A full or blocked Web Storage reports `false`.
     pub fn set(&self, key: &str, value: &str) -> bool {
         match self {
-            Store::Web(s) => s.set_item(key, value).is_ok(),
+            Store::Web(s) => call(s, "setItem", &[&key.into(), &value.into()]).is_ok(),
             Store::Memory => {
                 let mut m = MEMORY.0.borrow_mut();
                 m.retain(|(k, _)| k != key);
@@ -74,7 +77,7 @@ impl Store {
     pub fn remove(&self, key: &str) {
         match self {
             Store::Web(s) => {
-                let _ = s.remove_item(key);
+                let _ = call(s, "removeItem", &[&key.into()]);
             }
             Store::Memory => {
                 MEMORY.0.borrow_mut().retain(|(k, _)| k != key);
@@ -86,8 +89,11 @@ impl Store {
     pub fn keys_with_prefix(&self, prefix: &str) -> Vec<String> {
         match self {
             Store::Web(s) => {
-                let len = s.length().unwrap_or(0);
-                (0..len).filter_map(|i| s.key(i).ok().flatten()).filter(|k| k.starts_with(prefix)).collect()
+                let len = Reflect::get(s, &"length".into()).ok().and_then(|n| n.as_f64()).unwrap_or(0.0) as u32;
+                (0..len)
+                    .filter_map(|i| call(s, "key", &[&i.into()]).ok()?.as_string())
+                    .filter(|k| k.starts_with(prefix))
+                    .collect()
             }
             Store::Memory => MEMORY.0.borrow().iter().filter(|(k, _)| k.starts_with(prefix)).map(|(k, _)| k.clone()).collect(),
         }
@@ -97,12 +103,4 @@ impl Store {
 /// True when `sessionStorage` can be reached here (not in Node, workers or blocked pages).
 pub fn has_web_storage() -> bool {
     global::get("sessionStorage").is_some()
-}
-
-#[wasm_bindgen]
-extern "C" {
-    /// `Storage`, bound again for a `getItem` that returns the JS string itself.
-    type RawStorage;
-    #[wasm_bindgen(method, js_name = getItem, catch)]
-    fn get_item_js(this: &RawStorage, key: &str) -> Result<JsValue, JsValue>;
 }
