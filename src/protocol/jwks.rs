@@ -100,7 +100,7 @@ pub struct Jwk {
     verify_allowed: bool,
 }
 
-/// What WebCrypto needs to check one token: [`crate::web::verify::verify`] imports `jwk_json`
+/// What WebCrypto needs to check one token: `web::verify::verify` (wasm32 only) imports `jwk_json`
 /// with `alg`'s parameters and verifies `signature` over `signing_input`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Prepared {
