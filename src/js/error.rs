@@ -13,7 +13,8 @@ pub fn to_js(error: &AuthError) -> JsValue {
         None => error.code.to_string(),
     };
     let js = js_sys::Error::new(&message);
-    js.set_name("AuthError");
+    // (Reflect, not `set_name`: one import less.)
+    let _ = Reflect::set(&js, &"name".into(), &"AuthError".into());
     let _ = Reflect::set(&js, &"code".into(), &JsValue::from_str(&error.code));
     if let Some(d) = &error.description {
         let _ = Reflect::set(&js, &"description".into(), &JsValue::from_str(d));

@@ -3,11 +3,11 @@
 
 use crate::prelude::*;
 
-use super::global::{self, call, object};
+use super::global::{self, array, call, object};
 use super::idb;
 use crate::protocol::dpop::PublicJwk;
 use crate::protocol::AuthError;
-use js_sys::{Array, Reflect, Uint8Array};
+use js_sys::{Reflect, Uint8Array};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 
@@ -42,7 +42,7 @@ pub async fn load_or_create(db_key: &str) -> Result<DpopKey, AuthError> {
         Some(pair) => pair,
         None => {
             let algorithm = object(&[("name", "ECDSA".into()), ("namedCurve", "P-256".into())]);
-            let usages = Array::of2(&"sign".into(), &"verify".into());
+            let usages = array(&[&"sign".into(), &"verify".into()]);
             let pair = await_call(&subtle, "generateKey", &[&algorithm, &JsValue::FALSE, &usages]).await?;
             idb::put(db_key, &pair).await;
             pair

@@ -29,11 +29,16 @@ pub fn has_document() -> bool {
 /// need no web-sys bindings of their own.
 pub fn call(target: &JsValue, method: &str, args: &[&JsValue]) -> Result<JsValue, JsValue> {
     let function: js_sys::Function = Reflect::get(target, &JsValue::from_str(method))?.dyn_into()?;
+    Reflect::apply(&function, target, &array(args))
+}
+
+/// A JS array of `items` (one helper, not `Array::of1`, `of2`, ...: each is an import).
+pub fn array(items: &[&JsValue]) -> js_sys::Array {
     let list = js_sys::Array::new();
-    for arg in args {
-        list.push(arg);
+    for item in items {
+        list.push(item);
     }
-    Reflect::apply(&function, target, &list)
+    list
 }
 
 /// A plain object from key-value pairs.

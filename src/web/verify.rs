@@ -4,11 +4,11 @@
 
 use crate::prelude::*;
 
-use super::global::{self, call, object};
+use super::global::{self, array, call, object};
 use crate::protocol::error::codes;
 use crate::protocol::jwks::Prepared;
 use crate::protocol::AuthError;
-use js_sys::{Array, Reflect, Uint8Array, JSON};
+use js_sys::{Reflect, Uint8Array, JSON};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 
@@ -42,7 +42,7 @@ fn algorithm(members: &[(&'static str, &'static str)]) -> js_sys::Object {
 pub async fn verify(prepared: &Prepared) -> Result<(), AuthError> {
     let subtle = subtle()?;
     let jwk = JSON::parse(&prepared.jwk_json).map_err(|_| rejected())?;
-    let usages = Array::of1(&"verify".into());
+    let usages = array(&[&"verify".into()]);
     let import = algorithm(prepared.alg.import_params());
     let key = await_call(&subtle, "importKey", &[&"jwk".into(), &jwk, &import, &JsValue::FALSE, &usages], rejected).await?;
     let (members, salt) = prepared.alg.verify_params();
