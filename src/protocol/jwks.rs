@@ -116,6 +116,9 @@ fn invalid(description: &'static str) -> AuthError {
     AuthError::new(codes::ID_TOKEN_INVALID, description)
 }
 
+/// The string members [`parse_key`] reads; a key where one has another type is skipped.
+const STRING_MEMBERS: [&str; 9] = ["kty", "use", "kid", "alg", "n", "e", "crv", "x", "y"];
+
 /// Members that only a private (or symmetric) key has.
 const PRIVATE_MEMBERS: [&str; 8] = ["d", "p", "q", "dp", "dq", "qi", "oth", "k"];
 
@@ -153,24 +156,20 @@ fn parse_key(v: &Value) -> Option<Jwk> {
     if PRIVATE_MEMBERS.iter().any(|m| v.get(m).is_some()) {
         return None;
     }
-    let text = |k: &str| -> Option<Option<String>> {
-        match v.get(k) {
-            None => Some(None),
-            Some(Value::String(s)) => Some(Some(s.clone())),
-            Some(_) => None,
-        }
-    };
-    let kty = text("kty")??;
-    let use_sig = match text("use")? {
-        None => true,
-        Some(u) => u == "sig",
-    };
+    // Every member's type is checked before any is copied: a `?` per member inside the
+    // struct literal would make the compiler emit drop code for the ones before it.
+    if STRING_MEMBERS.iter().any(|m| v.get(m).is_some_and(|x| x.as_str().is_none())) {
+        return None;
+    }
+    let text = |k: &str| v.get(k).and_then(Value::as_str).map(String::from);
+    let use_sig = v.get("use").and_then(Value::as_str).map_or(true, |u| u == "sig");
     let verify_allowed = match v.get("key_ops") {
         None => true,
         Some(Value::Array(ops)) => ops.iter().any(|o| o.as_str() == Some("verify")),
         Some(_) => return None,
     };
-    let key = Jwk { kid: text("kid")?, alg: text("alg")?, n: text("n")?, e: text("e")?, crv: text("crv")?, x: text("x")?, y: text("y")?,
+    let kty = text("kty")?;
+    let key = Jwk { kid: text("kid"), alg: text("alg"), n: text("n"), e: text("e"), crv: text("crv"), x: text("x"), y: text("y"),
         kty, use_sig, verify_allowed };
     let ok = match key.kty.as_str() {
         "RSA" => rsa_modulus_bits(&key).is_some_and(|bits| bits >= 2048) && key.e.as_deref().and_then(base64url_decode).is_some_and(|e| !e.is_empty()),
