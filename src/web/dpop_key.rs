@@ -3,13 +3,12 @@
 
 use crate::prelude::*;
 
-use super::global::{self, array, call, object};
+use super::global::{self, array, object};
 use super::idb;
 use crate::protocol::dpop::PublicJwk;
 use crate::protocol::AuthError;
 use js_sys::{Reflect, Uint8Array};
 use wasm_bindgen::JsValue;
-use wasm_bindgen_futures::JsFuture;
 
 /// A key pair ready to sign, with its public JWK.
 pub struct DpopKey {
@@ -22,13 +21,11 @@ fn unavailable() -> AuthError {
 }
 
 fn subtle() -> Result<JsValue, AuthError> {
-    let crypto = global::get("crypto").ok_or_else(unavailable)?;
-    Reflect::get(&crypto, &"subtle".into()).ok().filter(|s| s.is_object()).ok_or_else(unavailable)
+    global::subtle().ok_or_else(unavailable)
 }
 
 async fn await_call(target: &JsValue, method: &str, args: &[&JsValue]) -> Result<JsValue, AuthError> {
-    let promise = call(target, method, args).map_err(|_| unavailable())?;
-    JsFuture::from(js_sys::Promise::from(promise)).await.map_err(|_| unavailable())
+    global::call_async(target, method, args).await.ok_or_else(unavailable)
 }
 
 fn string_member(value: &JsValue, key: &str) -> Option<String> {

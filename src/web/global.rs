@@ -32,6 +32,19 @@ pub fn call(target: &JsValue, method: &str, args: &[&JsValue]) -> Result<JsValue
     Reflect::apply(&function, target, &array(args))
 }
 
+/// `crypto.subtle`, where this runtime has WebCrypto.
+pub fn subtle() -> Option<JsValue> {
+    Reflect::get(&get("crypto")?, &"subtle".into()).ok().filter(|s| s.is_object())
+}
+
+/// `target[method](...args)` awaited: the promise's value, `None` when the call throws or the
+/// promise rejects. (One for the DPoP key and the signature check: each async helper is its
+/// own state machine in wasm.)
+pub async fn call_async(target: &JsValue, method: &str, args: &[&JsValue]) -> Option<JsValue> {
+    let promise = call(target, method, args).ok()?;
+    wasm_bindgen_futures::JsFuture::from(js_sys::Promise::from(promise)).await.ok()
+}
+
 /// A JS array of `items` (one helper, not `Array::of1`, `of2`, ...: each is an import).
 pub fn array(items: &[&JsValue]) -> js_sys::Array {
     let list = js_sys::Array::new();

@@ -4,13 +4,12 @@
 
 use crate::prelude::*;
 
-use super::global::{self, array, call, object};
+use super::global::{self, array, object};
 use crate::protocol::error::codes;
 use crate::protocol::jwks::Prepared;
 use crate::protocol::AuthError;
 use js_sys::{Reflect, Uint8Array, JSON};
 use wasm_bindgen::JsValue;
-use wasm_bindgen_futures::JsFuture;
 
 fn unavailable() -> AuthError {
     AuthError::config("verifying ID token signatures needs WebCrypto (crypto.subtle)")
@@ -21,14 +20,12 @@ fn rejected() -> AuthError {
 }
 
 fn subtle() -> Result<JsValue, AuthError> {
-    let crypto = global::get("crypto").ok_or_else(unavailable)?;
-    Reflect::get(&crypto, &"subtle".into()).ok().filter(|s| s.is_object()).ok_or_else(unavailable)
+    global::subtle().ok_or_else(unavailable)
 }
 
 /// `target[method](...args)` awaited; a throw or rejection is `failed()`.
 async fn await_call(target: &JsValue, method: &str, args: &[&JsValue], failed: fn() -> AuthError) -> Result<JsValue, AuthError> {
-    let promise = call(target, method, args).map_err(|_| failed())?;
-    JsFuture::from(js_sys::Promise::from(promise)).await.map_err(|_| failed())
+    global::call_async(target, method, args).await.ok_or_else(failed)
 }
 
 fn algorithm(members: &[(&'static str, &'static str)]) -> js_sys::Object {
