@@ -166,7 +166,7 @@ impl Client {
     pub fn fresh_access_token(&self, leeway: u64) -> Option<JsValue> {
         let raw = self.store().get_js(&self.tokens_key())?;
         let mut decoded = self.shared.decoded.borrow_mut();
-        if decoded.as_ref().is_none_or(|d| d.raw != raw) {
+        if decoded.as_ref().map_or(true, |d| d.raw != raw) {
             let tokens = TokenSet::decode(&raw.as_string()?)?;
             let access_token = JsValue::from_str(tokens.access_token.expose());
             *decoded = Some(Decoded { raw, tokens, access_token });
