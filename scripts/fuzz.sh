@@ -11,7 +11,9 @@
 # fuzz/corpus/<target>/ and crashes in fuzz/artifacts/<target>/ (both git-ignored), the
 # libFuzzer log in fuzz/artifacts/<target>/last-run.log. Built with debug assertions (`-a`), so
 # an integer overflow is a crash too. Each run appends a line to fuzz/runs.tsv:
-#   date  target  seconds  cpu-seconds  executions  corpus-files  result
+#   date  target  seconds  cpu-seconds  executions  corpus-files  result  commit
+# (commit: `git rev-parse --short HEAD`, "+dirty" with uncommitted changes; in an exported tree
+# without .git, the content of a COMMIT file at the root).
 # Exits non-zero when a target crashed (its input is in fuzz/artifacts/<target>/).
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -37,6 +39,13 @@ mapfile -t ALL < <(sed -n 's/^name = "\(.*\)"$/\1/p' fuzz/Cargo.toml | grep -v '
 TARGETS=("$@")
 [ "${#TARGETS[@]}" -gt 0 ] || TARGETS=("${ALL[@]}")
 
+if git rev-parse --git-dir >/dev/null 2>&1; then
+  COMMIT=$(git rev-parse --short HEAD)
+  git diff --quiet HEAD -- src Cargo.toml fuzz/src fuzz/fuzz_targets fuzz/Cargo.toml 2>/dev/null || COMMIT="$COMMIT+dirty"
+else
+  COMMIT=$(cat COMMIT 2>/dev/null || echo unknown)
+fi
+
 cd fuzz
 echo "== fuzz: building ${#TARGETS[@]} targets (nightly, ASan, debug assertions)"
 cargo $TOOLCHAIN fuzz build -a || exit 1
@@ -61,6 +70,7 @@ for t in "${TARGETS[@]}"; do
   files=$(find "corpus/$t" -type f | wc -l)
   if [ "$rc" -eq 0 ]; then result=ok; else result="CRASH (exit $rc, see fuzz/$log)"; FAILED=1; fi
   printf '%-16s %8s %8s %12s %8s  %s\n' "$t" "$dt" "$cpu" "${execs:-?}" "$files" "$result"
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$t" "$dt" "$cpu" "${execs:-?}" "$files" "$result" >> runs.tsv
+  [ -s runs.tsv ] || printf 'date\ttarget\tseconds\tcpu_seconds\texecutions\tcorpus_files\tresult\tcommit\n' > runs.tsv
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$t" "$dt" "$cpu" "${execs:-?}" "$files" "$result" "$COMMIT" >> runs.tsv
 done
 exit "$FAILED"
