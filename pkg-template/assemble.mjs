@@ -106,7 +106,17 @@ const version = cargoVersion();
 const files = new Map(); // file name in outDir -> Buffer
 const put = (name, content) => files.set(name, Buffer.isBuffer(content) ? content : Buffer.from(content, "utf8"));
 
-put(`${NAME}.js`, webJs);
+// The API is the executor (pkg-template/executor.js) over the glue's one export, `run`, which
+// stays private: the ES module is the glue without that export plus the executor; the classic
+// script runs the executor (exports removed) on `wasmOAuth.run` and puts the API on the global.
+const executor = template("executor.js").toString("utf8");
+const RUN_EXPORT = /^export function run\(/m;
+if (!RUN_EXPORT.test(webJs)) fail(`web/${NAME}.js does not export \`run\` (the crate's wasm-bindgen surface)`);
+const API_NAMES = [...executor.matchAll(/^export (?:class|const|function) ([A-Za-z_$][\w$]*)/gm)].map((m) => m[1]);
+const esModule = `${webJs.replace(RUN_EXPORT, "function run(").replace(/\s*$/, "\n")}\n${executor}`;
+const classicApi = `\n(function (glue) {\nconst run = glue.run;\n${executor.replace(/^export /gm, "")}\n` +
+  `delete glue.run;\nObject.assign(glue, { ${API_NAMES.join(", ")} });\n})(wasmOAuth);\n`;
+put(`${NAME}.js`, esModule);
 put(`${NAME}_bg.wasm`, webWasm);
 const oneWasm = webWasm.equals(classicWasm);
 const classicWasmName = oneWasm ? `${NAME}_bg.wasm` : `${NAME}.classic_bg.wasm`;
@@ -114,7 +124,7 @@ if (!oneWasm) put(classicWasmName, classicWasm);
 
 const footer = template("classic-footer.js").toString("utf8");
 if (!footer.includes("__WASM_FILE__")) fail("classic-footer.js lost its __WASM_FILE__ placeholder");
-put(`${NAME}.classic.js`, `${classicJs.replace(/\s*$/, "\n")}${footer.replace("__WASM_FILE__", JSON.stringify(classicWasmName))}`);
+put(`${NAME}.classic.js`, `${classicJs.replace(/\s*$/, "\n")}${classicApi}${footer.replace("__WASM_FILE__", JSON.stringify(classicWasmName))}`);
 put(`${NAME}.node.js`, template(`${NAME}.node.js`));
 put(`${NAME}.d.ts`, template(`${NAME}.d.ts`));
 put(`${NAME}.classic.d.ts`, template(`${NAME}.classic.d.ts`));
@@ -151,7 +161,7 @@ function declaredExports(dts) {
   return names;
 }
 const declared = declaredExports(files.get(`${NAME}.d.ts`).toString("utf8"));
-const exported = runtimeExports(webJs);
+const exported = runtimeExports(esModule);
 const missing = [...declared].filter((name) => !exported.has(name));
 if (missing.length) {
   fail(`pkg-template/${NAME}.d.ts declares what the glue does not export: ${missing.join(", ")}`);
@@ -169,7 +179,7 @@ function classMethods(source, indent) {
   }
   return methods;
 }
-const gluesMethods = classMethods(webJs, 4);
+const gluesMethods = classMethods(esModule, 2);
 const typedMethods = classMethods(files.get(`${NAME}.d.ts`).toString("utf8"), 2);
 for (const [cls, typed] of typedMethods) {
   const real = gluesMethods.get(cls) ?? new Set();

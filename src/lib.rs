@@ -137,6 +137,7 @@ mod prelude {
 }
 
 pub mod protocol;
+pub mod flow;
 
 #[cfg(all(feature = "standalone", target_arch = "wasm32", not(test)))]
 mod standalone;

@@ -1,8 +1,14 @@
-//! The wasm-bindgen surface of API.md: `AuthClient`, the free functions, and the conversions
-//! between JS values and protocol values. No protocol logic lives here.
+//! The npm package's wasm-bindgen surface: one function. The package's JavaScript executor
+//! (`pkg-template/executor.js`) builds `AuthClient` and the free functions on it, performing
+//! the effects that [`crate::flow`] asks for.
 
-pub mod auth_client;
-mod convert;
-mod error;
-pub mod functions;
-mod read_config;
+use crate::prelude::*;
+
+use wasm_bindgen::prelude::*;
+
+// One run of a flow: a JSON request in, a JSON answer out (see `crate::flow`). A `//`
+// comment and `skip_jsdoc`: the glue ships no JSDoc.
+#[wasm_bindgen(skip_jsdoc)]
+pub fn run(request: &str) -> String {
+    crate::flow::run(request)
+}

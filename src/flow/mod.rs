@@ -1,0 +1,95 @@
+//! The flows as a pure state machine: one function, [`run`], from a JSON request to a JSON
+//! answer, with every piece of I/O an effect that the host performs (see [`io`]).
+//!
+//! The request: `{"op", "config", "env": {"doc", "ws"}, "args", "results": [...]}`:
+//! `op` names the flow (`signIn`, `createSignInUrl`, `handleCallback`, `getToken`, `refresh`,
+//! `signOut`, `generateDpopProof`, `isAuthenticated`, `getTokens`, `getUser`; `renew` and
+//! `prune` for the host's own use; `config` checks the config), `config` is the `AuthConfig`,
+//! `env` says whether the runtime has a `document` and Web Storage, `args` the call's options
+//! and `results` the results of the effects performed so far, in order.
+//!
+//! The answer is one of `{"effect": {"e": kind, ...}}` (perform it, append its result, run
+//! again), `{"done": value}` or `{"error": {"code", "description"?, "status"?}}`.
+//!
+//! Two hosts drive it: the npm package's JavaScript executor (`pkg-template/executor.js`), and
+//! `crate::web::executor` for Rust front ends. Host tests drive it with a scripted host.
+
+use crate::prelude::*;
+
+pub mod io;
+pub mod ops;
+pub mod options;
+
+#[cfg(test)]
+mod tests;
+
+use crate::protocol::config::Runtime;
+use crate::protocol::json::{self, ObjectWriter, Value};
+use crate::protocol::AuthError;
+use alloc::borrow::Cow;
+use io::Io;
+use ops::Flow;
+
+/// An `AuthError` as the answer's `error` member.
+pub fn error_json(e: &AuthError) -> String {
+    let mut w = ObjectWriter::new();
+    w.string("code", &e.code);
+    if let Some(d) = &e.description {
+        w.string("description", d);
+    }
+    if let Some(s) = e.status {
+        w.integer("status", i64::from(s));
+    }
+    w.finish()
+}
+
+/// The inverse of [`error_json`] (for a joined renewal's outcome).
+pub fn error_from_json(v: &Value) -> AuthError {
+    let text = |key: &str| v.get(key).and_then(Value::as_str).map(|s| Cow::Owned(String::from(s)));
+    AuthError {
+        code: text("code").unwrap_or(Cow::Borrowed(crate::protocol::error::codes::INVALID_RESPONSE)),
+        description: text("description"),
+        status: v.get("status").and_then(Value::as_u64).map(|s| s as u16),
+    }
+}
+
+fn answer(kind: &str, raw: &str) -> String {
+    let mut w = ObjectWriter::new();
+    w.raw(kind, raw);
+    w.finish()
+}
+
+/// One run: see the module docs.
+pub fn run(request: &str) -> String {
+    let parsed = json::parse(request).unwrap_or(Value::Null);
+    let mut pending = None;
+    let outcome = step(&parsed, &mut pending);
+    match (pending, outcome) {
+        (Some(effect), _) => answer("effect", &effect),
+        (None, Ok(done)) => answer("done", &done),
+        (None, Err(e)) => answer("error", &error_json(&e)),
+    }
+}
+
+fn step(request: &Value, pending: &mut Option<String>) -> Result<String, AuthError> {
+    let null = Value::Null;
+    let field = |key: &str| request.get(key).unwrap_or(&null);
+    let env = field("env");
+    let flag = |key: &str| env.get(key).and_then(Value::as_bool).unwrap_or(false);
+    let runtime = Runtime { has_document: flag("doc"), has_web_storage: flag("ws") };
+    let config = options::config_input(field("config"))?.resolve(runtime)?;
+    let op = field("op").as_str().unwrap_or("");
+    let mut flow = Flow { config: &config, key: config.client_key(), io: Io::new(field("results").as_array().unwrap_or(&[])) };
+    if op == "config" {
+        // What the host keeps per client: its key, where its tokens are, the default leeway.
+        let mut w = ObjectWriter::new();
+        w.string("key", &flow.key)
+            .string("area", ops::area(config.storage))
+            .string("tokens", &crate::protocol::concat(&[ops::TOKENS_PREFIX, &flow.key]))
+            .integer("leeway", config.expiry_leeway.min(json::MAX_SAFE_INTEGER) as i64);
+        return Ok(w.finish());
+    }
+    let outcome = ops::dispatch(&mut flow, op, field("args"));
+    *pending = flow.io.pending.take();
+    outcome
+}

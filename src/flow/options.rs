@@ -1,0 +1,239 @@
+//! Reading `AuthConfig` and the option objects (as JSON, from the host), key by key,
+//! type-checked. A wrong type is `invalid_config` naming the key; the rules themselves live in
+//! `ConfigInput::resolve`. `null` counts as absent, as `undefined` does in JavaScript.
+
+use crate::prelude::*;
+
+use crate::protocol::config::{ConfigInput, ParamValue};
+use crate::protocol::error::codes;
+use crate::protocol::json::Value;
+use crate::protocol::{concat, AuthError, Secret};
+use alloc::borrow::Cow;
+use core::cell::Cell;
+
+fn wrong_type(key: &str, expected: &str) -> AuthError {
+    AuthError {
+        code: Cow::Borrowed(codes::INVALID_CONFIG),
+        description: Some(Cow::Owned(concat(&[key, " must be ", expected]))),
+        status: None,
+    }
+}
+
+/// A JSON object read key by key.
+///
+/// A wrong type is kept as the reader's error and every later read returns nothing; `finish`
+/// then reports it. So a whole struct is read without a `?` per key (each `?` there makes the
+/// compiler emit drop code for every key read so far), with the same outcome: the first wrong
+/// key in reading order.
+pub struct Reader<'a> {
+    value: &'a Value,
+    error: Cell<Option<AuthError>>,
+}
+
+impl<'a> Reader<'a> {
+    /// A reader of `value`, which must be an object (`what` is the error otherwise); `null`
+    /// reads as an empty object.
+    pub fn new(value: &'a Value, what: &'static str) -> Result<Self, AuthError> {
+        match value {
+            Value::Object(_) | Value::Null => Ok(Reader { value, error: Cell::new(None) }),
+            _ => Err(AuthError::config(what)),
+        }
+    }
+
+    /// Records `error` unless an earlier one is there; reads stop.
+    pub fn fail(&self, error: AuthError) {
+        let first = self.error.take().unwrap_or(error);
+        self.error.set(Some(first));
+    }
+
+    fn failed(&self) -> bool {
+        let error = self.error.take();
+        let failed = error.is_some();
+        self.error.set(error);
+        failed
+    }
+
+    /// The first wrong type, if any.
+    pub fn finish(&self) -> Result<(), AuthError> {
+        self.error.take().map_or(Ok(()), Err)
+    }
+
+    pub fn get(&self, key: &str) -> Option<&'a Value> {
+        if self.failed() {
+            return None;
+        }
+        self.value.get(key).filter(|v| !matches!(v, Value::Null))
+    }
+
+    /// `read(value)`, or the error `key must be <expected>` when it gives nothing.
+    fn typed<T>(&self, key: &str, expected: &str, read: impl FnOnce(&'a Value) -> Option<T>) -> Option<T> {
+        let v = self.get(key)?;
+        let out = read(v);
+        if out.is_none() {
+            self.fail(wrong_type(key, expected));
+        }
+        out
+    }
+
+    pub fn string(&self, key: &str) -> Option<String> {
+        self.typed(key, "a string", |v| v.as_str().map(String::from))
+    }
+
+    pub fn number(&self, key: &str) -> Option<f64> {
+        self.typed(key, "a number", Value::as_f64)
+    }
+
+    pub fn boolean(&self, key: &str) -> bool {
+        self.typed(key, "a boolean", Value::as_bool).unwrap_or(false)
+    }
+
+    fn param(&self, key: &str) -> Option<ParamValue> {
+        self.typed(key, "a string or an array of strings", param_value)
+    }
+
+    /// An object's `[key, value]` pairs, each value read by `read` (`expected` names what the
+    /// values must be).
+    fn map<T>(&self, key: &str, expected: &str, read: impl Fn(&Value) -> Option<T>) -> Vec<(String, T)> {
+        let mut out = Vec::new();
+        let Some(v) = self.get(key) else { return out };
+        let Some(members) = v.as_object() else {
+            self.fail(wrong_type(key, "an object"));
+            return out;
+        };
+        for (name, value) in members {
+            let Some(value) = read(value) else {
+                self.fail(wrong_type(key, expected));
+                return Vec::new();
+            };
+            out.push((name.clone(), value));
+        }
+        out
+    }
+
+    pub fn string_map(&self, key: &str) -> Vec<(String, String)> {
+        self.map(key, "an object of strings", |v| v.as_str().map(String::from))
+    }
+}
+
+fn param_value(v: &Value) -> Option<ParamValue> {
+    if let Some(s) = v.as_str() {
+        return Some(ParamValue::One(s.into()));
+    }
+    let items = v.as_array()?;
+    items.iter().map(|item| item.as_str().map(String::from)).collect::<Option<Vec<_>>>().map(ParamValue::Many)
+}
+
+/// `AuthConfig` to a `ConfigInput` (types checked; `resolve` checks the rules).
+pub fn config_input(value: &Value) -> Result<ConfigInput, AuthError> {
+    if !matches!(value, Value::Object(_)) {
+        return Err(AuthError::config("the config must be an object"));
+    }
+    let r = Reader::new(value, "")?;
+    let input = ConfigInput {
+        client_id: r.string("clientId"),
+        redirect_uri: r.string("redirectUri"),
+        authorization_endpoint: r.string("authorizationEndpoint"),
+        token_endpoint: r.string("tokenEndpoint"),
+        revocation_endpoint: r.string("revocationEndpoint"),
+        end_session_endpoint: r.string("endSessionEndpoint"),
+        issuer: r.string("issuer"),
+        provider: r.string("provider"),
+        domain: r.string("domain"),
+        audience: r.string("audience"),
+        resource: r.param("resource"),
+        extra_token_params: r.map("extraTokenParams", "an object of strings or string arrays", param_value),
+        token_request_headers: r.string_map("tokenRequestHeaders"),
+        scope: r.string("scope"),
+        token_request_encoding: r.string("tokenRequestEncoding"),
+        storage: r.string("storage"),
+        expiry_leeway: r.number("expiryLeeway"),
+        request_timeout: r.number("requestTimeout"),
+        grant_type: r.string("grantType"),
+        client_secret: r.string("clientSecret").map(Secret::new),
+        client_auth_method: r.string("clientAuthMethod"),
+        api_key: r.string("apiKey").map(Secret::new),
+        dangerously_allow_secrets_in_browser: r.boolean("dangerouslyAllowSecretsInBrowser"),
+        dpop: r.boolean("dpop"),
+        token_request_credentials: r.string("tokenRequestCredentials"),
+        verify_id_token_signature: r.boolean("verifyIdTokenSignature"),
+        jwks_uri: r.string("jwksUri"),
+    };
+    r.finish()?;
+    Ok(input)
+}
+
+/// What one sign-in asks for beyond the config (API.md `SignInOptions`).
+#[derive(Default)]
+pub struct SignIn {
+    /// `appState` as JSON text.
+    pub app_state: Option<String>,
+    pub scope: Option<String>,
+    pub extra_params: Vec<(String, String)>,
+}
+
+/// `SignInOptions`; `null` means none.
+pub fn sign_in(value: &Value) -> Result<SignIn, AuthError> {
+    let r = Reader::new(value, "signIn options must be an object")?;
+    let options =
+        SignIn { app_state: r.get("appState").map(Value::to_json), scope: r.string("scope"), extra_params: r.string_map("extraParams") };
+    r.finish()?;
+    Ok(options)
+}
+
+/// What `signOut` does beyond forgetting local tokens (API.md `SignOutOptions`).
+#[derive(Default)]
+pub struct SignOut {
+    pub revoke: bool,
+    pub end_session: bool,
+    pub post_logout_redirect_uri: Option<String>,
+}
+
+/// `SignOutOptions`; `null` means none.
+pub fn sign_out(value: &Value) -> Result<SignOut, AuthError> {
+    let r = Reader::new(value, "signOut options must be an object")?;
+    let options = SignOut {
+        revoke: r.boolean("revoke"),
+        end_session: r.boolean("endSession"),
+        post_logout_redirect_uri: r.string("postLogoutRedirectUri"),
+    };
+    r.finish()?;
+    Ok(options)
+}
+
+/// `{ minValidity }` for `getToken`, in whole seconds.
+pub fn min_validity(value: &Value) -> Result<Option<u64>, AuthError> {
+    let r = Reader::new(value, "getToken options must be an object")?;
+    let n = r.number("minValidity");
+    r.finish()?;
+    match n {
+        None => Ok(None),
+        Some(n) if n.is_finite() && n >= 0.0 => Ok(Some(n as u64)),
+        Some(_) => Err(AuthError::config("minValidity must be a finite number >= 0")),
+    }
+}
+
+/// `{ url, method, nonce?, accessToken? }` for `generateDpopProof`.
+pub struct DpopProof {
+    pub url: String,
+    pub method: String,
+    pub nonce: Option<String>,
+    pub access_token: Option<String>,
+}
+
+pub fn dpop_proof(value: &Value) -> Result<DpopProof, AuthError> {
+    if !matches!(value, Value::Object(_)) {
+        return Err(AuthError::config("generateDpopProof needs { url, method }"));
+    }
+    let r = Reader::new(value, "")?;
+    let url = r.string("url");
+    r.finish()?;
+    let url = url.ok_or_else(|| AuthError::config("generateDpopProof needs a url"))?;
+    let options = DpopProof {
+        url,
+        method: r.string("method").unwrap_or_else(|| "GET".into()),
+        nonce: r.string("nonce"),
+        access_token: r.string("accessToken"),
+    };
+    r.finish()?;
+    Ok(options)
+}
