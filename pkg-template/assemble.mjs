@@ -16,7 +16,8 @@
 //   wasm_oauth.classic.d.ts  types of the `wasmOAuth` global
 //   README.md, package.json  (version from Cargo.toml), LICENSE* files found in the repo root
 //
-// Node built-ins only; idempotent (files are rewritten only when their bytes change).
+// Node built-ins, plus esbuild (a dev dependency) to minify the two scripts; idempotent (files
+// are rewritten only when their bytes change).
 import { Buffer } from "node:buffer";
 import fs from "node:fs";
 import path from "node:path";
@@ -116,7 +117,11 @@ const API_NAMES = [...executor.matchAll(/^export (?:class|const|function) ([A-Za
 const esModule = `${webJs.replace(RUN_EXPORT, "function run(").replace(/\s*$/, "\n")}\n${executor}`;
 const classicApi = `\n(function (glue) {\nconst run = glue.run;\n${executor.replace(/^export /gm, "")}\n` +
   `delete glue.run;\nObject.assign(glue, { ${API_NAMES.join(", ")} });\n})(wasmOAuth);\n`;
-put(`${NAME}.js`, esModule);
+// Minified (whitespace, comments, local names): the glue and executor are a third of the
+// package's gzip size otherwise. The checks below read the unminified sources.
+const { transformSync } = await import("esbuild").catch(() => fail("esbuild missing: run npm ci (it is a dev dependency)"));
+const minify = (code, format) => transformSync(code, { minify: true, format, target: "es2020", legalComments: "none" }).code;
+put(`${NAME}.js`, minify(esModule, "esm"));
 put(`${NAME}_bg.wasm`, webWasm);
 const oneWasm = webWasm.equals(classicWasm);
 const classicWasmName = oneWasm ? `${NAME}_bg.wasm` : `${NAME}.classic_bg.wasm`;
@@ -124,7 +129,7 @@ if (!oneWasm) put(classicWasmName, classicWasm);
 
 const footer = template("classic-footer.js").toString("utf8");
 if (!footer.includes("__WASM_FILE__")) fail("classic-footer.js lost its __WASM_FILE__ placeholder");
-put(`${NAME}.classic.js`, `${classicJs.replace(/\s*$/, "\n")}${classicApi}${footer.replace("__WASM_FILE__", JSON.stringify(classicWasmName))}`);
+put(`${NAME}.classic.js`, minify(`${classicJs.replace(/\s*$/, "\n")}${classicApi}${footer.replace("__WASM_FILE__", JSON.stringify(classicWasmName))}`));
 put(`${NAME}.node.js`, template(`${NAME}.node.js`));
 put(`${NAME}.d.ts`, template(`${NAME}.d.ts`));
 put(`${NAME}.classic.d.ts`, template(`${NAME}.classic.d.ts`));

@@ -211,26 +211,9 @@ impl<'a> Io<'a> {
         self.perform(with_key("dpopForget", "key", key));
     }
 
-    /// WebCrypto's verdict on a prepared signature check; `None`: no WebCrypto.
-    pub fn verify(&mut self, p: &Prepared) -> Option<bool> {
-        let members = |pairs: &[(&str, &str)], salt: Option<u32>| {
-            let mut o = ObjectWriter::new();
-            for (k, v) in pairs {
-                o.string(k, v);
-            }
-            if let Some(salt) = salt {
-                o.integer("saltLength", i64::from(salt));
-            }
-            o.finish()
-        };
-        let (verify, salt) = p.alg.verify_params();
-        let mut w = effect("verify");
-        w.raw("jwk", &p.jwk_json)
-            .raw("import", &members(p.alg.import_params(), None))
-            .raw("params", &members(verify, salt))
-            .string("signature", &base64url_encode(&p.signature))
-            .string("data", &p.signing_input);
-        self.perform(w).as_bool()
+    /// WebCrypto's verdict on a prepared signature check (see [`verdict`]).
+    pub fn verify(&mut self, p: &Prepared) -> R<()> {
+        verdict(self.perform(verify_effect(p)).as_bool())
     }
 
     /// Takes the Web Lock `name` (where the browser has Web Locks); held until the run ends.
@@ -275,5 +258,38 @@ impl<'a> Io<'a> {
         }
         let record = v.get("done").and_then(Value::as_str).and_then(TokenSet::decode);
         record.ok_or_else(|| AuthError::response("the renewal gave no tokens"))
+    }
+}
+
+/// The `verify` effect for a prepared signature check: the public JWK, WebCrypto's import and
+/// verify parameters, the signature (base64url) and the signed text.
+pub fn verify_effect(p: &Prepared) -> ObjectWriter {
+    let members = |pairs: &[(&str, &str)], salt: Option<u32>| {
+        let mut o = ObjectWriter::new();
+        for (k, v) in pairs {
+            o.string(k, v);
+        }
+        if let Some(salt) = salt {
+            o.integer("saltLength", i64::from(salt));
+        }
+        o.finish()
+    };
+    let (verify, salt) = p.alg.verify_params();
+    let mut w = effect("verify");
+    w.raw("jwk", &p.jwk_json)
+        .raw("import", &members(p.alg.import_params(), None))
+        .raw("params", &members(verify, salt))
+        .string("signature", &base64url_encode(&p.signature))
+        .string("data", &p.signing_input);
+    w
+}
+
+/// A `verify` result as the flows see it: `true` passes; `false` (or a key WebCrypto refuses)
+/// is `id_token_invalid`; `None`: no WebCrypto.
+pub fn verdict(result: Option<bool>) -> R<()> {
+    match result {
+        Some(true) => Ok(()),
+        Some(false) => Err(AuthError::new(codes::ID_TOKEN_INVALID, "the ID token's signature does not verify with the issuer's key")),
+        None => Err(AuthError::config("verifying ID token signatures needs WebCrypto (crypto.subtle)")),
     }
 }

@@ -23,7 +23,7 @@ pub mod options;
 #[cfg(test)]
 mod tests;
 
-use crate::protocol::config::Runtime;
+use crate::protocol::config::{Config, Runtime};
 use crate::protocol::json::{self, ObjectWriter, Value};
 use crate::protocol::AuthError;
 use alloc::borrow::Cow;
@@ -53,43 +53,58 @@ pub fn error_from_json(v: &Value) -> AuthError {
     }
 }
 
-fn answer(kind: &str, raw: &str) -> String {
+fn envelope(kind: &str, raw: &str) -> String {
     let mut w = ObjectWriter::new();
     w.raw(kind, raw);
     w.finish()
 }
 
-/// One run: see the module docs.
-pub fn run(request: &str) -> String {
-    let parsed = json::parse(request).unwrap_or(Value::Null);
-    let mut pending = None;
-    let outcome = step(&parsed, &mut pending);
-    match (pending, outcome) {
-        (Some(effect), _) => answer("effect", &effect),
-        (None, Ok(done)) => answer("done", &done),
-        (None, Err(e)) => answer("error", &error_json(&e)),
+/// How a run ended.
+#[derive(Debug)]
+pub enum Answer {
+    /// Perform this effect (JSON), append its result, run again.
+    Effect(String),
+    /// The flow's result (JSON).
+    Done(String),
+    Error(AuthError),
+}
+
+/// One run of `op` for a resolved config: the entry for Rust hosts.
+pub fn step(config: &Config, op: &str, args: &Value, results: &[Value]) -> Answer {
+    let mut flow = Flow { config, key: config.client_key(), io: Io::new(results) };
+    let outcome = if op == "config" { Ok(client_summary(&flow)) } else { ops::dispatch(&mut flow, op, args) };
+    match (flow.io.pending.take(), outcome) {
+        (Some(effect), _) => Answer::Effect(effect),
+        (None, Ok(done)) => Answer::Done(done),
+        (None, Err(e)) => Answer::Error(e),
     }
 }
 
-fn step(request: &Value, pending: &mut Option<String>) -> Result<String, AuthError> {
+/// What the host keeps per client: its key, where its tokens are, the default leeway.
+fn client_summary(flow: &Flow<'_, '_>) -> String {
+    let mut w = ObjectWriter::new();
+    w.string("key", &flow.key)
+        .string("area", ops::area(flow.config.storage))
+        .string("tokens", &crate::protocol::concat(&[ops::TOKENS_PREFIX, &flow.key]))
+        .integer("leeway", flow.config.expiry_leeway.min(json::MAX_SAFE_INTEGER) as i64);
+    w.finish()
+}
+
+/// One run from a JSON request to a JSON answer: see the module docs.
+pub fn run(request: &str) -> String {
+    let request = json::parse(request).unwrap_or(Value::Null);
     let null = Value::Null;
     let field = |key: &str| request.get(key).unwrap_or(&null);
     let env = field("env");
     let flag = |key: &str| env.get(key).and_then(Value::as_bool).unwrap_or(false);
     let runtime = Runtime { has_document: flag("doc"), has_web_storage: flag("ws") };
-    let config = options::config_input(field("config"))?.resolve(runtime)?;
-    let op = field("op").as_str().unwrap_or("");
-    let mut flow = Flow { config: &config, key: config.client_key(), io: Io::new(field("results").as_array().unwrap_or(&[])) };
-    if op == "config" {
-        // What the host keeps per client: its key, where its tokens are, the default leeway.
-        let mut w = ObjectWriter::new();
-        w.string("key", &flow.key)
-            .string("area", ops::area(config.storage))
-            .string("tokens", &crate::protocol::concat(&[ops::TOKENS_PREFIX, &flow.key]))
-            .integer("leeway", config.expiry_leeway.min(json::MAX_SAFE_INTEGER) as i64);
-        return Ok(w.finish());
+    let answer = match options::config_input(field("config")).and_then(|input| input.resolve(runtime)) {
+        Ok(config) => step(&config, field("op").as_str().unwrap_or(""), field("args"), field("results").as_array().unwrap_or(&[])),
+        Err(e) => Answer::Error(e),
+    };
+    match answer {
+        Answer::Effect(effect) => envelope("effect", &effect),
+        Answer::Done(done) => envelope("done", &done),
+        Answer::Error(e) => envelope("error", &error_json(&e)),
     }
-    let outcome = ops::dispatch(&mut flow, op, field("args"));
-    *pending = flow.io.pending.take();
-    outcome
 }

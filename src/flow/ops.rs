@@ -343,11 +343,7 @@ impl Flow<'_, '_> {
             Ok(prepared) => prepared,
             Err(_) => jwks::prepare(id_token, &self.jwks(true)?)?,
         };
-        match self.io.verify(&prepared) {
-            Some(true) => Ok(()),
-            Some(false) => Err(AuthError::new(codes::ID_TOKEN_INVALID, "the ID token's signature does not verify with the issuer's key")),
-            None => Err(AuthError::config("verifying ID token signatures needs WebCrypto (crypto.subtle)")),
-        }
+        self.io.verify(&prepared)
     }
 
     fn jwks(&mut self, refetch: bool) -> R<String> {

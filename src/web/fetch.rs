@@ -2,9 +2,7 @@
 
 use crate::prelude::*;
 
-use crate::protocol::error::codes;
 use crate::protocol::token::HttpRequest;
-use crate::protocol::AuthError;
 use js_sys::{Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -26,13 +24,13 @@ pub struct HttpResponse {
     pub dpop_nonce: Option<String>,
 }
 
-/// Sends `request`, reading the whole body within `timeout_ms`. Failures map to
-/// `timeout` or `network_error` (offline, DNS, CORS refusal, reset); HTTP statuses are answers,
-/// not failures.
-pub async fn send(request: &HttpRequest, timeout_ms: u32, include_credentials: bool) -> Result<HttpResponse, AuthError> {
-    let headers = Headers::new().map_err(|_| network())?;
+/// Sends `request`, reading the whole body within `timeout_ms`. Failures are the kinds of
+/// the `fetch` effect (`crate::flow::io`): `timeout`, `network` (offline, DNS, CORS refusal,
+/// reset), `header`, `url`; HTTP statuses are answers, not failures.
+pub async fn send(request: &HttpRequest, timeout_ms: u32, include_credentials: bool) -> Result<HttpResponse, &'static str> {
+    let headers = Headers::new().map_err(|_| "network")?;
     for (name, value) in &request.headers {
-        headers.set(name, value).map_err(|_| AuthError::config("a tokenRequestHeaders entry is not a valid HTTP header"))?;
+        headers.set(name, value).map_err(|_| "header")?;
     }
     // The RequestInit as a plain object, and the Response read through Reflect: each typed
     // web-sys setter or getter is one more import with its JS glue.
@@ -47,7 +45,7 @@ pub async fn send(request: &HttpRequest, timeout_ms: u32, include_credentials: b
     if include_credentials {
         let _ = Reflect::set(&init, &"credentials".into(), &"include".into());
     }
-    let req = Request::new_with_str_and_init(&request.url, init.unchecked_ref()).map_err(|_| AuthError::config("an endpoint is not a valid URL"))?;
+    let req = Request::new_with_str_and_init(&request.url, init.unchecked_ref()).map_err(|_| "url")?;
 
     let response = JsFuture::from(fetch_with_request(&req)).await.map_err(|e| failure(&e))?;
     let text = call(&response, "text", &[]).map_err(|e| failure(&e))?;
@@ -60,17 +58,10 @@ pub async fn send(request: &HttpRequest, timeout_ms: u32, include_credentials: b
     Ok(HttpResponse { status, body, dpop_nonce })
 }
 
-fn network() -> AuthError {
-    AuthError::new(codes::NETWORK_ERROR, "the request failed (offline, DNS, CORS or connection reset)")
-}
 
 /// `AbortSignal.timeout` rejects with a DOMException named `TimeoutError`; anything else is
 /// the network's fault.
-fn failure(error: &JsValue) -> AuthError {
+fn failure(error: &JsValue) -> &'static str {
     let name = Reflect::get(error, &JsValue::from_str("name")).ok().and_then(|n| n.as_string());
-    if name.as_deref() == Some("TimeoutError") {
-        AuthError::new(codes::TIMEOUT, "the request took longer than requestTimeout")
-    } else {
-        network()
-    }
+    if name.as_deref() == Some("TimeoutError") { "timeout" } else { "network" }
 }

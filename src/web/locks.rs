@@ -3,12 +3,11 @@
 
 use super::global;
 use js_sys::{Function, Promise, Reflect};
-use core::future::Future;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
 /// Resolves the lock's promise when dropped, so the lock is released on every path.
-struct Release(Function);
+pub struct Release(Function);
 impl Drop for Release {
     fn drop(&mut self) {
         let _ = self.0.call0(&JsValue::UNDEFINED);
@@ -22,26 +21,21 @@ fn lock_request() -> Option<(JsValue, Function)> {
     Some((locks, request))
 }
 
-/// Runs `work` while holding the exclusive lock `name`.
-pub async fn with_lock<T>(name: &str, work: impl Future<Output = T>) -> T {
-    let Some((locks, request)) = lock_request() else { return work.await };
+/// Takes the exclusive lock `name`; it is held until the returned guard is dropped. `None`
+/// where there are no Web Locks (the caller goes on without one).
+pub async fn acquire(name: &str) -> Option<Release> {
+    let (locks, request) = lock_request()?;
     let mut release_fn = None;
     let held = Promise::new(&mut |resolve, _| release_fn = Some(resolve));
     let mut granted_fn = None;
     let granted = Promise::new(&mut |resolve, _| granted_fn = Some(resolve));
-    let (Some(release_fn), Some(granted_fn)) = (release_fn, granted_fn) else { return work.await };
-    // The lock is held until the promise the callback returns settles.
+    let (Some(release_fn), Some(granted_fn)) = (release_fn, granted_fn) else { return None };
     let callback = Closure::once_into_js(move |_lock: JsValue| -> JsValue {
         let _ = granted_fn.call0(&JsValue::UNDEFINED);
         held.into()
     });
     let release = Release(release_fn);
-    if request.call2(&locks, &JsValue::from_str(name), &callback).is_err() {
-        drop(release);
-        return work.await;
-    }
+    request.call2(&locks, &JsValue::from_str(name), &callback).ok()?;
     let _ = JsFuture::from(granted).await;
-    let out = work.await;
-    drop(release);
-    out
+    Some(release)
 }
