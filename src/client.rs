@@ -65,7 +65,8 @@ struct Shared {
 }
 
 /// Per-key shared state; a short list (one entry per configured client).
-static REGISTRY: PageLocal<RefCell<Vec<(String, Rc<Shared>)>>> = PageLocal(RefCell::new(Vec::new()));
+type Registry = RefCell<Vec<(String, Rc<Shared>)>>;
+static REGISTRY: PageLocal<Registry> = PageLocal(RefCell::new(Vec::new()));
 
 /// A configured client bound to its shared per-page state.
 #[derive(Clone)]

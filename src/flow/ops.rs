@@ -166,7 +166,7 @@ impl Flow<'_, '_> {
             return Err(AuthError::config("an endpoint is missing and there is no issuer to discover it from"));
         };
         if let Some(body) = self.io.cache_get(METADATA) {
-            return Ok(discovery::parse_metadata(&body, issuer)?);
+            return discovery::parse_metadata(&body, issuer);
         }
         let mut last = AuthError::response("the issuer publishes no metadata");
         for location in discovery::discovery_urls(issuer) {
@@ -201,7 +201,7 @@ impl Flow<'_, '_> {
             Endpoint::Revocation => (m.revocation_endpoint, "the issuer's metadata has no revocation_endpoint"),
             Endpoint::EndSession => (m.end_session_endpoint, "the issuer's metadata has no end_session_endpoint"),
         };
-        Ok(found.ok_or_else(|| AuthError::config(missing))?)
+        found.ok_or_else(|| AuthError::config(missing))
     }
 
     fn require_code_flow(&self) -> Result<(), AuthError> {

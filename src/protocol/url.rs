@@ -212,7 +212,7 @@ fn push_without_callback_params(out: &mut String, params: &str) {
         let name = encoding::form_decode(raw_name);
         let name = name.as_deref().unwrap_or(raw_name);
         // (Forward `split(..).last()`: a reverse search would link more of core's searcher code.)
-        let name = name.split('?').last().unwrap_or(name);
+        let name = name.rsplit('?').next().unwrap_or(name);
         if CALLBACK_PARAMS.contains(&name) {
             continue;
         }
