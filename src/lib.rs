@@ -11,11 +11,18 @@
 //! - [`protocol`]: the protocol as plain values, host-tested: configuration, PKCE, authorize
 //!   URLs, callback checks, token requests and responses, ID token claims, errors. No I/O; it
 //!   compiles on every target.
-//! - `client` (wasm32 only): the async flows (sign-in, callback, token reads, refresh,
-//!   sign-out) around [`protocol`], as `client::Client`: the Rust API for wasm front ends.
-//! - `web` (wasm32 only): thin browser adapters (fetch, storage, location, random, locks).
-//! - `js` (wasm32 only): the wasm-bindgen surface of the npm package (`AuthClient`, the free
-//!   functions).
+//! - [`flow`]: the flows (sign-in, callback, token reads, renewal, sign-out, DPoP proofs) as a
+//!   pure, replayed state machine: [`flow::run`] takes a JSON request and answers with the next
+//!   effect (storage, HTTP, IndexedDB, WebCrypto, a lock, navigation, a timer) or the outcome;
+//!   a host performs the effect, appends its result and runs again. No I/O; it compiles on
+//!   every target and is host-tested with a scripted host.
+//! - `client` (wasm32 only): the Rust host of the flows, `client::Client`, which performs their
+//!   effects with the `web` adapters: the (async) Rust API for wasm front ends.
+//! - `web` (wasm32 only): thin browser adapters (fetch, storage, IndexedDB, location, random,
+//!   locks, timers, WebCrypto), used by `client`.
+//! - `js` (wasm32 only): the npm package's wasm-bindgen surface, one function,
+//!   `run(&str) -> String` ([`flow::run`]). `AuthClient` and the free functions are JavaScript
+//!   (`pkg-template/executor.js`, the package's host of the flows).
 //!
 //! The wasm32-only modules appear in `cargo doc --target wasm32-unknown-unknown --open`.
 //!
@@ -59,11 +66,12 @@
 //!
 //! `client::Client::from_input(input)` (or `Client::new` with a resolved config) gives a client; clients with the same `client_id` and issuer
 //! (or, without an issuer, token endpoint) share the stored tokens and the in-flight refresh
-//! with each other and with the JavaScript API in the same page, so a component can build its
-//! own whenever it needs one. Its methods are `async` and their futures are not `Send` (they
-//! hold JavaScript values): run them with `wasm_bindgen_futures::spawn_local`, or the
-//! framework's local spawner or resource (Leptos `spawn_local` / `LocalResource`, Yew
-//! `spawn_local`, Dioxus `spawn` / `use_resource`).
+//! with each other in the page, so a component can build its own whenever it needs one. (The
+//! npm package in the same page is a separate host: it sees the same Web Storage tokens and,
+//! as another tab would, takes the same Web Lock to refresh them.) Its methods are `async` and
+//! their futures are not `Send` (they hold JavaScript values): run them with
+//! `wasm_bindgen_futures::spawn_local`, or the framework's local spawner or resource (Leptos
+//! `spawn_local` / `LocalResource`, Yew `spawn_local`, Dioxus `spawn` / `use_resource`).
 //!
 //! ```no_run
 //! # #[cfg(target_arch = "wasm32")]

@@ -3,10 +3,11 @@
 //! A flow is plain synchronous code that asks [`Io`] for the time, random values, storage,
 //! HTTP, IndexedDB, WebCrypto or a lock. Each call is one effect. A run of a flow gets the
 //! results of the effects performed so far (in order); when it reaches an effect that has no
-//! result yet it stops with [`Stop::Effect`] (the effect as JSON). The host (the JavaScript
-//! executor of the npm package, or `crate::web::executor`) performs it, appends the result and
-//! runs the flow again from the start. Every input that can change between runs is an
-//! effect, so a rerun takes the same path and each effect is performed exactly once.
+//! result yet, that effect (as JSON) becomes [`Io::pending`] and the run answers with it. The
+//! host (the npm package's JavaScript executor `pkg-template/executor.js`, or `crate::client`
+//! for Rust front ends) performs it, appends the result and runs the flow again from the
+//! start. Every input that can change between runs is an effect, so a rerun takes the same
+//! path and each effect is performed exactly once.
 
 use crate::prelude::*;
 

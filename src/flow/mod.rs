@@ -12,7 +12,8 @@
 //! again), `{"done": value}` or `{"error": {"code", "description"?, "status"?}}`.
 //!
 //! Two hosts drive it: the npm package's JavaScript executor (`pkg-template/executor.js`), and
-//! `crate::web::executor` for Rust front ends. Host tests drive it with a scripted host.
+//! `crate::client` for Rust front ends (wasm32 only). Host tests (`src/flow/tests.rs`) drive it
+//! with a scripted in-memory host.
 
 use crate::prelude::*;
 

@@ -1,8 +1,9 @@
 //! The OAuth protocol as plain values: no I/O, no web-sys, no clock, no randomness.
 //!
 //! Every function here takes what it needs (the time, random bytes, a response body) as
-//! parameters, so `cargo test` on the host covers all of it. The browser adapters in
-//! `crate::web` and the async flows in `crate::client` only move bytes in and out.
+//! parameters, so `cargo test` on the host covers all of it. The flows in [`crate::flow`]
+//! sequence these steps around effects; their hosts (`crate::client` with the browser adapters in
+//! `crate::web`, or the npm package's `pkg-template/executor.js`) only move bytes in and out.
 
 pub mod authorize;
 pub mod callback;

@@ -1,4 +1,6 @@
-//! Thin adapters over web platform APIs, one per capability, with no policy in them.
+//! Thin adapters over web platform APIs, one per capability, with no policy in them. The Rust
+//! host (`crate::client`) performs the flows' effects with them; the npm package performs the
+//! same effects in JavaScript (`pkg-template/executor.js`) and links none of this.
 //!
 //! Everything is reached through `globalThis`, not `window`, so the same module works in pages,
 //! workers and Node 20 (where Web Storage and Web Locks are missing and memory is used).
