@@ -1,7 +1,7 @@
 //! DPoP (RFC 9449) in the flows, feature `dpop`: proofs on token requests with the nonce
 //! retry, the `dpopKey`/`dpopSign`/`dpopForget` effects and the `generateDpopProof` op. Without
 //! the feature (the npm package's core entry) a config with `dpop: true` is refused up front
-//! (see [`super::compiled_out`]).
+//! (`compiled_out` in `flow/mod.rs`).
 
 use crate::prelude::*;
 

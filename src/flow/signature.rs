@@ -1,7 +1,7 @@
 //! The opt-in ID token signature check in the flows, feature `id-token-signature`: the issuer's
 //! JWK Set (fetched once per page, again when no key fits) and the `verify` effect. Without the
 //! feature (the npm package's core entry) a config with `verifyIdTokenSignature: true` is
-//! refused up front (see [`super::compiled_out`]).
+//! refused up front (`compiled_out` in `flow/mod.rs`).
 
 use crate::prelude::*;
 
