@@ -98,6 +98,8 @@ export interface AuthConfig {
    * DPoP (RFC 9449): sign every token request with a proof from a non-extractable key kept in
    * IndexedDB, and bind the authorization code (`dpop_jkt`). Tokens then have
    * `tokenType: "DPoP"`; make API proofs with {@link AuthClient.generateDpopProof}. Default false.
+   * Needs the full build, `import ... from "wasm-oauth/full"`: the core `wasm-oauth` entry
+   * rejects `dpop: true` with `invalid_config`.
    */
   dpop?: boolean;
   /**
@@ -108,7 +110,8 @@ export interface AuthConfig {
   /**
    * Check ID token signatures (RS256, PS256, ES256) with WebCrypto against the issuer's JWK Set
    * (`jwksUri`, or the discovered `jwks_uri`). Off by default: no request, no work. A bad
-   * signature is `id_token_invalid`.
+   * signature is `id_token_invalid`. Needs the full build, `import ... from "wasm-oauth/full"`:
+   * the core `wasm-oauth` entry rejects `true` with `invalid_config` (it never skips the check).
    */
   verifyIdTokenSignature?: boolean;
   /** The issuer's JWK Set URL, when it is not discovered (https, or http on loopback). */
@@ -328,7 +331,8 @@ export class AuthClient {
   signOut(options?: SignOutOptions): Promise<void>;
   /**
    * A DPoP proof JWT for an API call, to send as the `DPoP` header next to
-   * `Authorization: DPoP <token>`. Needs `dpop: true` (else `invalid_config`).
+   * `Authorization: DPoP <token>`. Needs `dpop: true` and the full build, `wasm-oauth/full`
+   * (else `invalid_config`).
    */
   generateDpopProof(options: DpopProofOptions): Promise<string>;
   /** True while tokens are stored and the access token is valid or a refresh token is there. */

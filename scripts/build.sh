@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the release npm package into pkg/ without wasm-pack:
 #   cargo (wasm32, release) -> wasm-bindgen (web + no-modules) -> wasm-opt -Oz (binaryen >= 110,
-#   from node_modules) -> node pkg-template/assemble.mjs -> pkg/
+#   from node_modules), twice: the core build (no DPoP, no ID token signature check: the main
+#   entry) and the full build (the `wasm-oauth/full` entry) -> node pkg-template/assemble.mjs -> pkg/
 # Idempotent; steps whose inputs did not change are skipped (a no-change run takes seconds).
 # Needs the tools of scripts/setup.sh (run that first on a fresh machine).
 set -euo pipefail
@@ -12,7 +13,6 @@ export PATH="$ROOT/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
 NAME=wasm_oauth
 TARGET_DIR=${CARGO_TARGET_DIR:-target}
-RAW_WASM=$TARGET_DIR/wasm32-unknown-unknown/release/$NAME.wasm
 BINDGEN=target/bindgen
 OUT=pkg
 step() { printf '== build: %s\n' "$*"; }
@@ -40,64 +40,69 @@ if [ "${#OPT_FLAGS[@]}" -eq 0 ]; then
     --enable-multivalue --enable-reference-types --enable-mutable-globals)
 fi
 
-# ---- 1. cargo -------------------------------------------------------------------------------
-step "cargo build --release --target wasm32-unknown-unknown --lib --features standalone"
-cargo build --release --target wasm32-unknown-unknown --lib --features standalone
-[ -f "$RAW_WASM" ] || die "$RAW_WASM not produced"
+# ---- 1-3. per build: cargo, wasm-bindgen, wasm-opt ------------------------------------------
+# Two builds of the cdylib: "core" (--no-default-features: no DPoP, no ID token signature
+# check; the package's main entry) and "full" (default features; the `wasm-oauth/full` entry).
+# Each has its own cargo target dir (a cdylib's file name carries no feature hash, so one dir
+# would rebuild on every switch) and its own $BINDGEN/<build>/{web,classic} with a stamp.
+# Sequential: CI has 2 cores and each release build (LTO) uses them.
+build_variant() {  # build_variant <name> <cargo target dir> <cargo feature args...>
+  local name=$1 tdir=$2; shift 2
+  local raw=$tdir/wasm32-unknown-unknown/release/$NAME.wasm dir=$BINDGEN/$name
+  step "[$name] cargo build --release --target wasm32-unknown-unknown --lib $*"
+  CARGO_TARGET_DIR=$tdir cargo build --release --target wasm32-unknown-unknown --lib "$@"
+  [ -f "$raw" ] || die "$raw not produced"
 
-# ---- 2 + 3. wasm-bindgen and wasm-opt (skipped when their inputs are unchanged) -------------
-STAMP_FILE=$BINDGEN/.inputs
-STAMP=$( { sha256sum "$RAW_WASM"; echo "bindgen $HAVE_BINDGEN"; "$WASM_OPT" --version; echo "${OPT_FLAGS[*]}"; \
-  sha256sum scripts/build.sh; } | sha256sum | cut -d' ' -f1)
-have_outputs() {
+  local stamp_file=$dir/.inputs stamp
+  stamp=$( { sha256sum "$raw"; echo "bindgen $HAVE_BINDGEN"; "$WASM_OPT" --version; echo "${OPT_FLAGS[*]}"; \
+    sha256sum scripts/build.sh; } | sha256sum | cut -d' ' -f1)
+  local have=1 t
   for t in web classic; do
-    [ -f "$BINDGEN/$t/$NAME.js" ] && [ -f "$BINDGEN/$t/${NAME}_bg.wasm" ] || return 1
+    [ -f "$dir/$t/$NAME.js" ] && [ -f "$dir/$t/${NAME}_bg.wasm" ] || have=0
   done
-}
-if [ -f "$STAMP_FILE" ] && [ "$(cat "$STAMP_FILE")" = "$STAMP" ] && have_outputs; then
-  step "wasm-bindgen + wasm-opt: inputs unchanged, reusing $BINDGEN/"
-else
-  rm -f "$STAMP_FILE"
-  step "wasm-bindgen --target web / --target no-modules --no-modules-global wasmOAuth"
-  rm -rf "$BINDGEN/web" "$BINDGEN/classic"
-  wasm-bindgen --target web --out-dir "$BINDGEN/web" "$RAW_WASM"
-  wasm-bindgen --target no-modules --no-modules-global wasmOAuth --out-dir "$BINDGEN/classic" "$RAW_WASM"
+  if [ -f "$stamp_file" ] && [ "$(cat "$stamp_file")" = "$stamp" ] && [ "$have" = 1 ]; then
+    step "[$name] wasm-bindgen + wasm-opt: inputs unchanged, reusing $dir/"
+    return
+  fi
+  rm -f "$stamp_file"
+  step "[$name] wasm-bindgen --target web / --target no-modules --no-modules-global wasmOAuth"
+  rm -rf "$dir/web" "$dir/classic" "$dir/$NAME.unopt.wasm"
+  wasm-bindgen --target web --out-dir "$dir/web" "$raw"
+  wasm-bindgen --target no-modules --no-modules-global wasmOAuth --out-dir "$dir/classic" "$raw"
 
-  if cmp -s "$BINDGEN/web/${NAME}_bg.wasm" "$BINDGEN/classic/${NAME}_bg.wasm"; then
-    step "the two _bg.wasm files are identical: wasm-opt ${OPT_FLAGS[*]} (binaryen $WASM_OPT_VERSION), once"
-    cp "$BINDGEN/web/${NAME}_bg.wasm" "$BINDGEN/$NAME.unopt.wasm"
-    "$WASM_OPT" "${OPT_FLAGS[@]}" "$BINDGEN/$NAME.unopt.wasm" -o "$BINDGEN/web/${NAME}_bg.wasm"
-    cp "$BINDGEN/web/${NAME}_bg.wasm" "$BINDGEN/classic/${NAME}_bg.wasm"
+  if cmp -s "$dir/web/${NAME}_bg.wasm" "$dir/classic/${NAME}_bg.wasm"; then
+    step "[$name] the two _bg.wasm files are identical: wasm-opt ${OPT_FLAGS[*]} (binaryen $WASM_OPT_VERSION), once"
+    cp "$dir/web/${NAME}_bg.wasm" "$dir/$NAME.unopt.wasm"
+    "$WASM_OPT" "${OPT_FLAGS[@]}" "$dir/$NAME.unopt.wasm" -o "$dir/web/${NAME}_bg.wasm"
+    cp "$dir/web/${NAME}_bg.wasm" "$dir/classic/${NAME}_bg.wasm"
   else
-    step "the two _bg.wasm files differ: wasm-opt ${OPT_FLAGS[*]} (binaryen $WASM_OPT_VERSION), each"
+    step "[$name] the two _bg.wasm files differ: wasm-opt ${OPT_FLAGS[*]} (binaryen $WASM_OPT_VERSION), each"
     for t in web classic; do
-      cp "$BINDGEN/$t/${NAME}_bg.wasm" "$BINDGEN/$t/$NAME.unopt.wasm"
-      "$WASM_OPT" "${OPT_FLAGS[@]}" "$BINDGEN/$t/$NAME.unopt.wasm" -o "$BINDGEN/$t/${NAME}_bg.wasm"
-      rm "$BINDGEN/$t/$NAME.unopt.wasm"
+      cp "$dir/$t/${NAME}_bg.wasm" "$dir/$t/$NAME.unopt.wasm"
+      "$WASM_OPT" "${OPT_FLAGS[@]}" "$dir/$t/$NAME.unopt.wasm" -o "$dir/$t/${NAME}_bg.wasm"
+      rm "$dir/$t/$NAME.unopt.wasm"
     done
   fi
-  echo "$STAMP" > "$STAMP_FILE"
-fi
+  echo "$stamp" > "$stamp_file"
+}
+# (Outputs of the single-build layout, before core/full: removed, they are no longer read.)
+rm -rf "$BINDGEN/web" "$BINDGEN/classic" "$BINDGEN/.inputs" "$BINDGEN/$NAME.unopt.wasm"
+build_variant core "$TARGET_DIR/core" --no-default-features --features standalone
+build_variant full "$TARGET_DIR" --features standalone
 
 # ---- 4. assemble pkg/ -----------------------------------------------------------------------
-if [ -f pkg-template/assemble.mjs ]; then
-  step "node pkg-template/assemble.mjs $BINDGEN $OUT"
-  node pkg-template/assemble.mjs "$BINDGEN" "$OUT"
-else
-  step "pkg-template/assemble.mjs not there yet: copying the raw wasm-bindgen outputs into $OUT/ (fallback)"
-  rm -rf "$OUT"; mkdir -p "$OUT/classic"
-  cp "$BINDGEN/web/"* "$OUT/"
-  cp "$BINDGEN/classic/"* "$OUT/classic/"
-fi
+step "node pkg-template/assemble.mjs $BINDGEN $OUT"
+node pkg-template/assemble.mjs "$BINDGEN" "$OUT"
 
 # ---- 5. sizes -------------------------------------------------------------------------------
 gz() { gzip -9 -c "$@" | wc -c; }
 row() { printf '  %-42s %9s B raw %9s B gzip -9\n' "$1" "$(cat "${@:2}" | wc -c)" "$(cat "${@:2}" | gzip -9 -c | wc -c)"; }
-WASM_FILE=$OUT/${NAME}_bg.wasm
 echo "== build: sizes"
-[ -f "$BINDGEN/$NAME.unopt.wasm" ] && row "(before wasm-opt) ${NAME}_bg.wasm" "$BINDGEN/$NAME.unopt.wasm"
-row "$WASM_FILE" "$WASM_FILE"
-row "$OUT/$NAME.js (ES glue)" "$OUT/$NAME.js"
-[ -f "$OUT/$NAME.classic.js" ] && row "$OUT/$NAME.classic.js (classic glue)" "$OUT/$NAME.classic.js"
-TOTAL_GZ=$(( $(gz "$WASM_FILE") + $(gz "$OUT/$NAME.js") ))
-printf '  %-42s %9s B gzip -9 (each file gzipped; tests/e2e/size.test.mjs guards it)\n' ".wasm + ES glue" "$TOTAL_GZ"
+for entry in "$NAME" "${NAME}_full"; do
+  WASM_FILE=$OUT/${entry}_bg.wasm
+  row "$WASM_FILE" "$WASM_FILE"
+  row "$OUT/$entry.js (ES glue)" "$OUT/$entry.js"
+  [ -f "$OUT/$entry.classic.js" ] && row "$OUT/$entry.classic.js (classic glue)" "$OUT/$entry.classic.js"
+  TOTAL_GZ=$(( $(gz "$WASM_FILE") + $(gz "$OUT/$entry.js") ))
+  printf '  %-42s %9s B gzip -9 (each file gzipped; tests/e2e/size.test.mjs guards it)\n' "$entry: .wasm + ES glue" "$TOTAL_GZ"
+done

@@ -13,9 +13,12 @@ use crate::protocol::encoding::base64url_encode;
 use crate::protocol::json::{self, Value};
 use crate::protocol::token::{HttpRequest, TokenSet};
 use crate::protocol::{concat, AuthError};
+#[cfg(feature = "dpop")]
 use crate::web::dpop_key::{self, DpopKey};
 use crate::web::storage::Store;
-use crate::web::{clock, fetch, idb, location, locks, random, timer, verify, PageLocal};
+#[cfg(feature = "id-token-signature")]
+use crate::web::verify;
+use crate::web::{clock, fetch, idb, location, locks, random, timer, PageLocal};
 use alloc::rc::Rc;
 use core::cell::RefCell;
 use core::future::{poll_fn, Future};
@@ -61,6 +64,7 @@ impl Inflight {
 struct Shared {
     cache: RefCell<Vec<(String, String)>>,
     renewing: RefCell<Option<Rc<Inflight>>>,
+    #[cfg(feature = "dpop")]
     dpop_key: RefCell<Option<Rc<DpopKey>>>,
 }
 
@@ -172,8 +176,9 @@ impl Client {
         self.run("signOut", args).await.map(drop)
     }
 
-    /// A DPoP proof for `method url` (needs `dpop`); with an access token it carries `ath`,
+    /// A DPoP proof for `method url` (needs `dpop`, and the crate feature `dpop`); with an access token it carries `ath`,
     /// for API calls (default: the stored access token).
+    #[cfg(feature = "dpop")]
     pub async fn dpop_proof(&self, method: &str, url: &str, nonce: Option<&str>, access_token: Option<&str>) -> Result<String, AuthError> {
         let args = object(vec![
             ("method", string(Some(method))),
@@ -300,10 +305,12 @@ impl Client {
                 idb::delete(&key).await;
                 Value::Null
             }
+            #[cfg(feature = "dpop")]
             "dpopKey" => match self.dpop_key(&key).await {
                 Some(k) => object(vec![("x", Value::String(k.jwk.x.clone())), ("y", Value::String(k.jwk.y.clone()))]),
                 None => Value::Null,
             },
+            #[cfg(feature = "dpop")]
             "dpopSign" => {
                 let key = self.shared.dpop_key.borrow().clone();
                 match key {
@@ -311,11 +318,13 @@ impl Client {
                     None => Value::Null,
                 }
             }
+            #[cfg(feature = "dpop")]
             "dpopForget" => {
                 *self.shared.dpop_key.borrow_mut() = None;
                 dpop_key::forget(&key).await;
                 Value::Null
             }
+            #[cfg(feature = "id-token-signature")]
             "verify" => verify::perform(e).await.map_or(Value::Null, Value::Bool),
             "lock" => {
                 held.extend(locks::acquire(&text(e, "name")).await);
@@ -343,6 +352,7 @@ impl Client {
         answer
     }
 
+    #[cfg(feature = "dpop")]
     async fn dpop_key(&self, key: &str) -> Option<Rc<DpopKey>> {
         if let Some(k) = self.shared.dpop_key.borrow().clone() {
             return Some(k);

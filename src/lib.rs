@@ -31,6 +31,16 @@
 //! is on; the npm build turns that on and gets a trapping panic handler and a small allocator
 //! instead (see `standalone`). Host tests use std.
 //!
+//! # Cargo features
+//!
+//! - `dpop` (default): DPoP-bound tokens (RFC 9449): `dpop: true`, `Client::dpop_proof`.
+//! - `id-token-signature` (default): `verify_id_token_signature`, ID token signatures checked
+//!   with WebCrypto against the issuer's JWK Set.
+//!
+//! Without one of them, a config asking for it is `invalid_config` (from every flow, before any
+//! effect): the check is never skipped silently. The npm package's main entry is built without
+//! both (it is smaller), its `wasm-oauth/full` entry with both.
+//!
 //! # Configuration
 //!
 //! A [`ConfigInput`](protocol::config::ConfigInput) holds the JavaScript `AuthConfig` keys in

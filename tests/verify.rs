@@ -1,7 +1,7 @@
 //! Browser tests for the opt-in ID token signature check (src/protocol/jwks.rs +
 //! src/web/verify.rs): RS256, PS256 and ES256 tokens against their JWK Set through WebCrypto,
 //! and the refusals (tampered payload or signature, a key that is not the signer's).
-#![cfg(target_arch = "wasm32")]
+#![cfg(all(target_arch = "wasm32", feature = "id-token-signature"))]
 
 use wasm_bindgen_test::*;
 use wasm_oauth::protocol::encoding::{base64url_decode, base64url_encode};

@@ -11,11 +11,9 @@
 
 use crate::prelude::*;
 
-use crate::protocol::dpop::PublicJwk;
 use crate::protocol::encoding::base64url_decode;
 use crate::protocol::error::codes;
 use crate::protocol::json::{ObjectWriter, Value};
-use crate::protocol::jwks::Prepared;
 use crate::protocol::token::{HttpRequest, TokenSet};
 use crate::protocol::encoding::base64url_encode;
 use crate::protocol::AuthError;
@@ -49,23 +47,21 @@ fn text(v: &Value) -> Option<String> {
     v.as_str().map(String::from)
 }
 
-fn effect(kind: &str) -> ObjectWriter {
+pub(super) fn effect(kind: &str) -> ObjectWriter {
     let mut w = ObjectWriter::new();
     w.string("e", kind);
     w
 }
 
-fn with_key(kind: &str, name: &str, key: &str) -> ObjectWriter {
+pub(super) fn with_key(kind: &str, name: &str, key: &str) -> ObjectWriter {
     let mut w = effect(kind);
     w.string(name, key);
     w
 }
 
-fn unavailable(what: &'static str) -> AuthError {
+pub(super) fn unavailable(what: &'static str) -> AuthError {
     AuthError::config(what)
 }
-
-const NO_CRYPTO: &str = "dpop needs WebCrypto (crypto.subtle) and IndexedDB";
 
 impl<'a> Io<'a> {
     pub fn new(results: &'a [Value]) -> Self {
@@ -73,7 +69,7 @@ impl<'a> Io<'a> {
     }
 
     /// The recorded result of `effect`, or a stop asking for it.
-    fn perform(&mut self, effect: ObjectWriter) -> &'a Value {
+    pub(super) fn perform(&mut self, effect: ObjectWriter) -> &'a Value {
         if self.pending.is_some() {
             return &NULL;
         }
@@ -190,33 +186,6 @@ impl<'a> Io<'a> {
         self.perform(w);
     }
 
-    /// The public half of the client's non-extractable DPoP key pair (P-256), loaded from
-    /// IndexedDB (`key`) or created there.
-    pub fn dpop_key(&mut self, key: &str) -> R<PublicJwk> {
-        let v = self.perform(with_key("dpopKey", "key", key));
-        match (v.get("x").and_then(text), v.get("y").and_then(text)) {
-            (Some(x), Some(y)) => Ok(PublicJwk { x, y }),
-            _ => Err(unavailable(NO_CRYPTO)),
-        }
-    }
-
-    /// An ES256 signature (raw r‖s) of `input` with the DPoP key `key`.
-    pub fn dpop_sign(&mut self, key: &str, input: &str) -> R<Vec<u8>> {
-        let mut w = with_key("dpopSign", "key", key);
-        w.string("input", input);
-        let v = self.perform(w);
-        v.as_str().and_then(base64url_decode).ok_or_else(|| unavailable(NO_CRYPTO))
-    }
-
-    pub fn dpop_forget(&mut self, key: &str) {
-        self.perform(with_key("dpopForget", "key", key));
-    }
-
-    /// WebCrypto's verdict on a prepared signature check (see [`verdict`]).
-    pub fn verify(&mut self, p: &Prepared) -> R<()> {
-        verdict(self.perform(verify_effect(p)).as_bool())
-    }
-
     /// Takes the Web Lock `name` (where the browser has Web Locks); held until the run ends.
     pub fn lock(&mut self, name: &str) {
         self.perform(with_key("lock", "name", name));
@@ -259,38 +228,5 @@ impl<'a> Io<'a> {
         }
         let record = v.get("done").and_then(Value::as_str).and_then(TokenSet::decode);
         record.ok_or_else(|| AuthError::response("the renewal gave no tokens"))
-    }
-}
-
-/// The `verify` effect for a prepared signature check: the public JWK, WebCrypto's import and
-/// verify parameters, the signature (base64url) and the signed text.
-pub fn verify_effect(p: &Prepared) -> ObjectWriter {
-    let members = |pairs: &[(&str, &str)], salt: Option<u32>| {
-        let mut o = ObjectWriter::new();
-        for (k, v) in pairs {
-            o.string(k, v);
-        }
-        if let Some(salt) = salt {
-            o.integer("saltLength", i64::from(salt));
-        }
-        o.finish()
-    };
-    let (verify, salt) = p.alg.verify_params();
-    let mut w = effect("verify");
-    w.raw("jwk", &p.jwk_json)
-        .raw("import", &members(p.alg.import_params(), None))
-        .raw("params", &members(verify, salt))
-        .string("signature", &base64url_encode(&p.signature))
-        .string("data", &p.signing_input);
-    w
-}
-
-/// A `verify` result as the flows see it: `true` passes; `false` (or a key WebCrypto refuses)
-/// is `id_token_invalid`; `None`: no WebCrypto.
-pub fn verdict(result: Option<bool>) -> R<()> {
-    match result {
-        Some(true) => Ok(()),
-        Some(false) => Err(AuthError::new(codes::ID_TOKEN_INVALID, "the ID token's signature does not verify with the issuer's key")),
-        None => Err(AuthError::config("verifying ID token signatures needs WebCrypto (crypto.subtle)")),
     }
 }

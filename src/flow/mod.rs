@@ -17,9 +17,13 @@
 
 use crate::prelude::*;
 
+#[cfg(feature = "dpop")]
+pub mod dpop;
 pub mod io;
 pub mod ops;
 pub mod options;
+#[cfg(feature = "id-token-signature")]
+pub mod signature;
 
 #[cfg(test)]
 mod tests;
@@ -70,8 +74,37 @@ pub enum Answer {
     Error(AuthError),
 }
 
+/// Descriptions of the refusals of a build without `dpop` / `id-token-signature` (the npm
+/// package's core entry; `wasm-oauth/full` has both).
+#[cfg(not(feature = "dpop"))]
+pub const NEEDS_FULL_DPOP: &str = "dpop needs the full build: import wasm-oauth/full (Rust: feature dpop)";
+#[cfg(not(feature = "dpop"))]
+pub const NEEDS_FULL_DPOP_PROOF: &str = "generateDpopProof needs the full build: import wasm-oauth/full (Rust: feature dpop)";
+#[cfg(not(feature = "id-token-signature"))]
+pub const NEEDS_FULL_SIGNATURE: &str =
+    "verifyIdTokenSignature needs the full build: import wasm-oauth/full (Rust: feature id-token-signature)";
+
+/// A config asking for a feature this build left out is `invalid_config`, for every op
+/// (`config` included, so a client is refused when it is created): never a silently skipped
+/// check.
+fn compiled_out(config: &Config) -> Result<(), AuthError> {
+    #[cfg(not(feature = "dpop"))]
+    if config.dpop {
+        return Err(AuthError::config(NEEDS_FULL_DPOP));
+    }
+    #[cfg(not(feature = "id-token-signature"))]
+    if config.verify_id_token_signature {
+        return Err(AuthError::config(NEEDS_FULL_SIGNATURE));
+    }
+    let _ = config;
+    Ok(())
+}
+
 /// One run of `op` for a resolved config: the entry for Rust hosts.
 pub fn step(config: &Config, op: &str, args: &Value, results: &[Value]) -> Answer {
+    if let Err(e) = compiled_out(config) {
+        return Answer::Error(e);
+    }
     let mut flow = Flow { config, key: config.client_key(), io: Io::new(results) };
     let outcome = if op == "config" { Ok(client_summary(&flow)) } else { ops::dispatch(&mut flow, op, args) };
     match (flow.io.pending.take(), outcome) {

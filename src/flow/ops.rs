@@ -10,10 +10,8 @@ use crate::protocol::authorize::{self, AuthorizeParams};
 use crate::protocol::callback::{self, IssuerCheck};
 use crate::protocol::config::{Config, GrantType, StorageKind};
 use crate::protocol::discovery::{self, Metadata};
-use crate::protocol::dpop::{self, ProofClaims};
 use crate::protocol::error::{self, codes};
 use crate::protocol::json::{self, ObjectWriter, Value};
-use crate::protocol::jwks;
 use crate::protocol::jwt::{self, IdTokenCheck};
 use crate::protocol::pkce::Verifier;
 use crate::protocol::rotation::{self, Lookup, RotationLog};
@@ -25,8 +23,6 @@ use crate::protocol::{concat, url, AuthError, Secret};
 pub const TOKENS_PREFIX: &str = "wasm-oauth:tokens:";
 const TRANSACTION_PREFIX: &str = "wasm-oauth:tx:";
 const REFRESH_LOCK_PREFIX: &str = "wasm-oauth:refresh:";
-/// IndexedDB key of a client's DPoP key pair.
-const DPOP_KEY_PREFIX: &str = "wasm-oauth:dpop:";
 /// IndexedDB key of a client's rotation log.
 const ROTATION_PREFIX: &str = "wasm-oauth:rotation:";
 /// Tolerated clock difference with the issuer for ID token `exp`/`iat` (as oidc-client-ts).
@@ -36,8 +32,6 @@ const TRANSACTIONS: &str = "session";
 
 /// Page cache names (see [`Io::cache_get`]).
 const METADATA: &str = "metadata";
-const JWKS: &str = "jwks";
-const DPOP_NONCE: &str = "dpopNonce";
 
 /// A flow's view of its client.
 pub struct Flow<'c, 'io> {
@@ -83,11 +77,11 @@ pub fn token_set_json(t: &TokenSet) -> String {
     w.finish()
 }
 
-fn ok(status: u16) -> bool {
+pub(super) fn ok(status: u16) -> bool {
     (200..300).contains(&status)
 }
 
-fn get_json(url: String) -> HttpRequest {
+pub(super) fn get_json(url: String) -> HttpRequest {
     HttpRequest { method: "GET", url, headers: vec![("Accept".into(), "application/json".into())], body: None }
 }
 
@@ -116,52 +110,21 @@ impl Flow<'_, '_> {
         self.io.remove(area, &key)
     }
 
-    fn send(&mut self, request: &HttpRequest) -> R<super::io::HttpResponse> {
+    pub(super) fn send(&mut self, request: &HttpRequest) -> R<super::io::HttpResponse> {
         self.io.fetch(request, self.config.request_timeout_ms, self.config.include_credentials)
     }
 
-    /// Sends a token-endpoint request; with `dpop`, each attempt carries a fresh proof and a
-    /// `use_dpop_nonce` answer is retried once with the nonce it sent (RFC 9449 §8: the
-    /// server rejects such a request before it looks at the grant).
+    /// Sends a token-endpoint request; with `dpop`, signed (see `super::dpop`).
     fn send_token_request(&mut self, request: HttpRequest) -> R<super::io::HttpResponse> {
-        if !self.config.dpop {
-            return self.send(&request);
+        #[cfg(feature = "dpop")]
+        if self.config.dpop {
+            return self.send_dpop_token_request(request);
         }
-        let mut retried = false;
-        loop {
-            let nonce = self.io.cache_get(DPOP_NONCE);
-            let proof = self.dpop_proof(request.method, &request.url, nonce.as_deref(), None)?;
-            let mut signed = request.clone();
-            signed.headers.push(("DPoP".into(), proof));
-            let response = self.send(&signed)?;
-            let fresh_nonce = response.dpop_nonce.is_some() && response.dpop_nonce != nonce;
-            if let Some(n) = &response.dpop_nonce {
-                self.io.cache_set(DPOP_NONCE, n);
-            }
-            if retried || !fresh_nonce || !dpop::is_use_dpop_nonce(response.status, &response.body) {
-                return Ok(response);
-            }
-            retried = true;
-        }
-    }
-
-    fn dpop_key_name(&self) -> String {
-        concat(&[DPOP_KEY_PREFIX, &self.key])
-    }
-
-    /// A DPoP proof for `method url`; with an access token it carries `ath`, for API calls.
-    pub fn dpop_proof(&mut self, method: &str, url: &str, nonce: Option<&str>, access_token: Option<&str>) -> R<String> {
-        let name = self.dpop_key_name();
-        let jwk = self.io.dpop_key(&name)?;
-        let jti = self.io.random()?;
-        let claims = ProofClaims { htm: method, htu: url, iat: self.io.now(), jti: &jti, nonce, access_token };
-        let input = dpop::signing_input(&jwk, &claims);
-        let signature = self.io.dpop_sign(&name, &input)?;
-        Ok(dpop::proof(&input, &signature))
+        self.send(&request)
     }
 
     /// Discovered metadata, fetched once per page and issuer.
-    fn metadata(&mut self) -> R<Metadata> {
+    pub(super) fn metadata(&mut self) -> R<Metadata> {
         let Some(issuer) = self.config.issuer.as_deref() else {
             return Err(AuthError::config("an endpoint is missing and there is no issuer to discover it from"));
         };
@@ -218,11 +181,11 @@ impl Flow<'_, '_> {
         let redirect_uri = self.config.redirect_uri.clone().ok_or_else(|| AuthError::config("redirectUri is required"))?;
         let endpoint = self.endpoint(Endpoint::Authorization)?;
         let scope = options.scope.or_else(|| self.config.scope.clone()).unwrap_or_default();
+        #[cfg_attr(not(feature = "dpop"), allow(unused_mut))]
         let mut extra_params = options.extra_params;
+        #[cfg(feature = "dpop")]
         if self.config.dpop {
-            // Binds the authorization code to this client's key (RFC 9449 §10).
-            let name = self.dpop_key_name();
-            extra_params.push(("dpop_jkt".into(), self.io.dpop_key(&name)?.thumbprint()));
+            extra_params.push(self.dpop_jkt()?);
         }
         let verifier = Verifier::from_stored(Secret::new(self.io.random()?));
         let state = self.io.random()?;
@@ -331,37 +294,19 @@ impl Flow<'_, '_> {
         jwt::check_id_token(id_token, &check).map(drop)
     }
 
-    /// With `verifyIdTokenSignature`, checks the ID token's signature (RS256, PS256, ES256)
-    /// against the issuer's JWK Set: fetched once per page, and once more when no key fits
-    /// (the issuer may have rotated its keys). Off: no request, no work.
+    /// With `verifyIdTokenSignature`, checks the ID token's signature (see
+    /// `super::signature`). Off: no request, no work.
     fn check_signature(&mut self, id_token: &str) -> R<()> {
         if !self.config.verify_id_token_signature {
             return Ok(());
         }
-        let cached = self.jwks(false)?;
-        let prepared = match jwks::prepare(id_token, &cached) {
-            Ok(prepared) => prepared,
-            Err(_) => jwks::prepare(id_token, &self.jwks(true)?)?,
-        };
-        self.io.verify(&prepared)
-    }
-
-    fn jwks(&mut self, refetch: bool) -> R<String> {
-        if !refetch {
-            if let Some(cached) = self.io.cache_get(JWKS) {
-                return Ok(cached);
-            }
+        #[cfg(feature = "id-token-signature")]
+        return self.verify_signature(id_token);
+        #[cfg(not(feature = "id-token-signature"))]
+        {
+            let _ = id_token;
+            Err(AuthError::config(super::NEEDS_FULL_SIGNATURE))
         }
-        let url = match &self.config.jwks_uri {
-            Some(uri) => uri.clone(),
-            None => self.metadata()?.jwks_uri.ok_or_else(|| AuthError::config("the issuer's metadata has no jwks_uri"))?,
-        };
-        let response = self.send(&get_json(url))?;
-        if !ok(response.status) {
-            return Err(error::from_error_response(response.status, &response.body));
-        }
-        self.io.cache_set(JWKS, &response.body);
-        Ok(response.body)
     }
 
     /// A valid access token: the stored one while it has more than `min_validity` (default:
@@ -516,9 +461,9 @@ impl Flow<'_, '_> {
             let key = self.rotation_key();
             self.io.idb_delete(&key);
         }
+        #[cfg(feature = "dpop")]
         if self.config.dpop {
-            let name = self.dpop_key_name();
-            self.io.dpop_forget(&name);
+            self.dpop_forget();
         }
         if options.revoke {
             if let Some(t) = &tokens {
@@ -618,20 +563,10 @@ pub fn dispatch(flow: &mut Flow<'_, '_>, op: &str, args: &Value) -> R<String> {
             flow.sign_out(options::sign_out(args)?)?;
             Ok(null())
         }
-        "generateDpopProof" => {
-            if !flow.config.dpop {
-                return Err(AuthError::config("generateDpopProof needs dpop: true"));
-            }
-            let o = options::dpop_proof(args)?;
-            let access_token = match o.access_token {
-                Some(t) => Some(t),
-                None => flow.tokens().map(|t| t.access_token.expose().to_owned()),
-            };
-            let proof = flow.dpop_proof(&o.method, &o.url, o.nonce.as_deref(), access_token.as_deref())?;
-            let mut out = String::new();
-            json::write_string(&mut out, &proof);
-            Ok(out)
-        }
+        #[cfg(feature = "dpop")]
+        "generateDpopProof" => super::dpop::generate_proof(flow, args),
+        #[cfg(not(feature = "dpop"))]
+        "generateDpopProof" => Err(AuthError::config(super::NEEDS_FULL_DPOP_PROOF)),
         "isAuthenticated" => Ok(String::from(if flow.is_authenticated() { "true" } else { "false" })),
         "getTokens" => Ok(flow.tokens().map_or_else(null, |t| token_set_json(&t))),
         "getUser" => Ok(flow.user_claims().unwrap_or_else(null)),

@@ -13,7 +13,7 @@ use std::vec;
 use std::vec::Vec;
 
 use super::run;
-use crate::protocol::encoding::{base64url_decode, base64url_encode, parse_query};
+use crate::protocol::encoding::{base64url_encode, parse_query};
 use crate::protocol::json::{self, Value};
 use crate::protocol::rotation::{self, Lookup, RotationLog};
 use crate::protocol::sha256::digest;
@@ -413,6 +413,39 @@ fn bad_configs_are_invalid_config_naming_the_key() {
     }
     let answer = json::parse(&run(&request_text("nope", CONFIG, BROWSER, "null", &[]))).unwrap();
     assert_eq!(error(&answer), ("invalid_config".to_string(), Some("unknown operation".to_string()), None));
+}
+
+/// The opt-in features (crate features `dpop`, `id-token-signature`): a build without them (the
+/// npm package's core entry) refuses configs that ask for them, for every op and before any
+/// effect; a build with them accepts those configs.
+#[test]
+fn opt_in_features_are_refused_when_compiled_out() {
+    const FULL: &str = "needs the full build: import wasm-oauth/full";
+    let dpop = r#"{"clientId":"spa","redirectUri":"https://app.example.com/callback","authorizationEndpoint":"https://auth.example.com/authorize","tokenEndpoint":"https://auth.example.com/token","dpop":true}"#;
+    let verify = r#"{"clientId":"spa","redirectUri":"https://app.example.com/callback","issuer":"https://id.example.com","verifyIdTokenSignature":true}"#;
+    for (config, enabled, name) in [(dpop, cfg!(feature = "dpop"), "dpop"), (verify, cfg!(feature = "id-token-signature"), "verifyIdTokenSignature")] {
+        for op in ["config", "getToken", "createSignInUrl", "handleCallback", "signOut", "isAuthenticated"] {
+            let answer = json::parse(&run(&request_text(op, config, BROWSER, "null", &[]))).unwrap();
+            if enabled {
+                assert!(answer.get("error").is_none(), "{op} with {name}: {}", answer.to_json());
+            } else {
+                let (code, description, _) = error(&answer);
+                assert_eq!(code, "invalid_config", "{op} with {name}");
+                let description = description.expect("a description");
+                assert!(description.starts_with(&format!("{name} {FULL}")), "{op}: {description}");
+            }
+        }
+    }
+    // generateDpopProof with a config that does not ask for dpop.
+    let answer = json::parse(&run(&request_text("generateDpopProof", CONFIG, BROWSER, r#"{"url":"https://api.example.com/","method":"GET"}"#, &[]))).unwrap();
+    let (code, description, _) = error(&answer);
+    assert_eq!(code, "invalid_config");
+    let description = description.expect("a description");
+    if cfg!(feature = "dpop") {
+        assert_eq!(description, "generateDpopProof needs dpop: true");
+    } else {
+        assert!(description.starts_with(&format!("generateDpopProof {FULL}")), "{description}");
+    }
 }
 
 // ---- 2. createSignInUrl -------------------------------------------------------------------
@@ -999,11 +1032,13 @@ fn peeks_read_storage_only() {
 
 // ---- DPoP ---------------------------------------------------------------------------------
 
+#[cfg(feature = "dpop")]
 fn jwt_part(token: &str, index: usize) -> Value {
     let part = token.split('.').nth(index).expect("a JWT part");
-    json::parse(core::str::from_utf8(&base64url_decode(part).expect("base64url")).expect("UTF-8")).expect("JSON")
+    json::parse(core::str::from_utf8(&crate::protocol::encoding::base64url_decode(part).expect("base64url")).expect("UTF-8")).expect("JSON")
 }
 
+#[cfg(feature = "dpop")]
 #[test]
 fn dpop_token_requests_carry_a_proof_and_retry_once_with_the_nonce() {
     let config = r#"{"clientId":"spa","redirectUri":"https://app.example.com/callback","authorizationEndpoint":"https://auth.example.com/authorize","tokenEndpoint":"https://auth.example.com/token","dpop":true}"#;

@@ -9,10 +9,12 @@ pub mod authorize;
 pub mod callback;
 pub mod config;
 pub mod discovery;
+#[cfg(feature = "dpop")]
 pub mod dpop;
 pub mod encoding;
 pub mod error;
 pub mod json;
+#[cfg(feature = "id-token-signature")]
 pub mod jwks;
 pub mod jwt;
 pub mod pkce;

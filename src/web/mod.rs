@@ -6,6 +6,7 @@
 //! workers and Node 20 (where Web Storage and Web Locks are missing and memory is used).
 
 pub mod clock;
+#[cfg(feature = "dpop")]
 pub mod dpop_key;
 pub mod fetch;
 pub mod global;
@@ -15,6 +16,7 @@ pub mod location;
 pub mod random;
 pub mod storage;
 pub mod timer;
+#[cfg(feature = "id-token-signature")]
 pub mod verify;
 
 /// A `static` holding page-wide state, in place of `thread_local!` (which needs std).

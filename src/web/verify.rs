@@ -1,9 +1,9 @@
 //! The opt-in ID token signature check, WebCrypto part: performs the `verify` effect
-//! (`crate::flow::io::verify_effect`): imports the public JWK with the given parameters and
+//! (`crate::flow::signature::verify_effect`): imports the public JWK with the given parameters and
 //! checks the signature with `crypto.subtle.verify`. Nothing here runs unless a flow asks.
 
 use super::global;
-use crate::flow::io::{verdict, verify_effect};
+use crate::flow::signature::{verdict, verify_effect};
 use crate::protocol::encoding::base64url_decode;
 use crate::protocol::json::{self, Value};
 use crate::protocol::jwks::Prepared;

@@ -26,10 +26,12 @@ export async function startApp({ headers, routes, requirePkg = true } = {}) {
  * which Playwright's own error transport would drop). After `ms` it resolves to
  * {error: {code: 'test_timeout'}}: a wasm trap (panic) leaves the library's promise pending
  * forever, and page.evaluate has no timeout of its own.
+ * With `full`, the `wasm-oauth/full` entry (pkg/wasm_oauth_full.js: DPoP and the ID token
+ * signature check) instead of the core one.
  * Returns {ok, exports} or {ok: false, error}.
  */
-export async function loadLib(page) {
-  return page.evaluate(async () => {
+export async function loadLib(page, { full = false } = {}) {
+  return page.evaluate(async (entry) => {
     window.attempt = async (fn, ms = 20000) => {
       let timer;
       const timeout = new Promise((resolve) => {
@@ -43,14 +45,14 @@ export async function loadLib(page) {
       try { return await Promise.race([run, timeout]); } finally { clearTimeout(timer); }
     };
     try {
-      const lib = await import('/pkg/wasm_oauth.js');
+      const lib = await import(entry);
       await Promise.race([lib.default(), new Promise((_, reject) => setTimeout(() => reject(new Error('init() did not settle in 20 s')), 20000))]);
       window.lib = lib;
       return { ok: true, exports: Object.keys(lib).sort() };
     } catch (e) {
       return { ok: false, error: `${e?.name}: ${e?.message}` };
     }
-  });
+  }, full ? '/pkg/wasm_oauth_full.js' : '/pkg/wasm_oauth.js');
 }
 
 /** Query parameters of a URL as a plain object (the last value of a repeated key wins). */

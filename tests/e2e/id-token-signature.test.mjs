@@ -43,12 +43,12 @@ async function signInAndCallback(config) {
   const page = await context.newPage();
   try {
     await page.goto(app.homeUrl, { waitUntil: 'domcontentloaded' });
-    await loadLib(page);
+    await loadLib(page, { full: true }); // verifyIdTokenSignature: the full entry
     const start = await page.evaluate((cfg) => attempt(() => new lib.AuthClient(cfg).createSignInUrl()), config);
     assert.ok(start.value, JSON.stringify(start.error));
     await page.goto(start.value, { waitUntil: 'domcontentloaded' });
     await login(page, { login: 'alice' });
-    await loadLib(page);
+    await loadLib(page, { full: true }); // verifyIdTokenSignature: the full entry
     return await page.evaluate((cfg) => attempt(async () => {
       const client = new lib.AuthClient(cfg);
       const result = await client.handleCallback();

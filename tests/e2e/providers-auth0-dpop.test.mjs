@@ -45,12 +45,12 @@ const configFor = (server) => ({
 /** Signs in through oidc-provider's login and consent pages; returns {page, query, tokens}. */
 async function signIn(server) {
   const config = configFor(server);
-  const page = await openWithLib(browser, app.homeUrl);
+  const page = await openWithLib(browser, app.homeUrl, { full: true }); // DPoP: the full entry
   const { url, query } = await createSignInUrl(page, config);
   await page.goto(url.href, { waitUntil: 'domcontentloaded' });
   await login(page, { login: 'dora' });
   assert.equal(new URL(page.url()).pathname, '/callback.html', describePage(page));
-  assert.ok((await loadLib(page)).ok);
+  assert.ok((await loadLib(page, { full: true })).ok);
   const t0 = Date.now();
   const cb = await page.evaluate((cfg) => attempt(async () => {
     const client = new lib.AuthClient(cfg);

@@ -34,9 +34,11 @@ const configFor = (fixture, extra = {}) => ({
 
 async function toCallback(fixture = a0, extra = {}) {
   const config = configFor(fixture, extra);
-  const page = await openWithLib(browser, app.homeUrl);
+  // DPoP is in the `wasm-oauth/full` entry only.
+  const entry = { full: Boolean(config.dpop) };
+  const page = await openWithLib(browser, app.homeUrl, entry);
   const { url, query } = await createSignInUrl(page, config);
-  await followRedirect(page, url);
+  await followRedirect(page, url, undefined, entry);
   return { page, query, url, config };
 }
 

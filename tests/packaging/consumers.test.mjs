@@ -96,6 +96,9 @@ test('tarball: the package files only; every exports target is in it; declaratio
   assert.deepEqual(pack.files.filter((f) => !/^LICENSE/i.test(f)), [
     'README.md', 'package.json', 'wasm_oauth.classic.d.ts', 'wasm_oauth.classic.js', 'wasm_oauth.d.ts',
     'wasm_oauth.js', 'wasm_oauth.node.js', 'wasm_oauth_bg.wasm',
+    // The `wasm-oauth/full` entry (DPoP, ID token signature check).
+    'wasm_oauth_full.classic.d.ts', 'wasm_oauth_full.classic.js', 'wasm_oauth_full.d.ts',
+    'wasm_oauth_full.js', 'wasm_oauth_full.node.js', 'wasm_oauth_full_bg.wasm',
   ]);
   const dir = await project('pages');
   const installed = path.join(dir, 'node_modules/wasm-oauth');
@@ -107,7 +110,7 @@ test('tarball: the package files only; every exports target is in it; declaratio
   walk(manifest.exports);
   for (const key of ['main', 'module', 'types', 'unpkg', 'jsdelivr']) if (manifest[key]) targets.push(manifest[key]);
   for (const target of targets) assert.ok(existsSync(path.join(installed, target)), `${target} (package.json) is in the tarball`);
-  for (const file of ['wasm_oauth.d.ts', 'wasm_oauth.classic.d.ts']) {
+  for (const file of ['wasm_oauth.d.ts', 'wasm_oauth.classic.d.ts', 'wasm_oauth_full.d.ts', 'wasm_oauth_full.classic.d.ts']) {
     const code = (await fs.readFile(path.join(installed, file), 'utf8')).replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
     assert.doesNotMatch(code, /\bany\b/, `${file} declares no \`any\``);
   }
@@ -339,6 +342,11 @@ test('Node import with no DOM (SSR): `import("wasm-oauth")` reads no browser glo
   const node = await runOk(process.execPath, ['--input-type=module', '-e', SSR_PROBE("const lib = await import('wasm-oauth');")], { cwd: dir, timeout: 30000 });
   expectClient(lastJsonLine(node.stdout));
   assert.equal(node.stderr.trim(), '', 'no warnings on import');
+
+  // The full entry's "node" export, the same way.
+  const nodeFull = await runOk(process.execPath, ['--input-type=module', '-e', SSR_PROBE("const lib = await import('wasm-oauth/full');")], { cwd: dir, timeout: 30000 });
+  expectClient(lastJsonLine(nodeFull.stdout));
+  assert.equal(nodeFull.stderr.trim(), '', 'no warnings on import (full)');
 
   // The browser glue, as an SSR bundle that took the "browser"/"import" condition would load it:
   // importing it must not throw either; it needs initSync (there is no fetch of file: URLs).

@@ -5,11 +5,14 @@ import assert from 'node:assert/strict';
 import { describePage } from '../browser.mjs';
 import { loadLib, redact } from '../../e2e/helpers.mjs';
 
-/** A new tab in `context` (or the browser's default context) at `url`, with `window.lib`. */
-export async function openWithLib(browserOrContext, url) {
+/**
+ * A new tab in `context` (or the browser's default context) at `url`, with `window.lib`
+ * (`{ full: true }`: the `wasm-oauth/full` entry, see loadLib).
+ */
+export async function openWithLib(browserOrContext, url, entry = {}) {
   const page = await browserOrContext.newPage();
   await page.goto(url, { waitUntil: 'domcontentloaded' });
-  const loaded = await loadLib(page);
+  const loaded = await loadLib(page, entry);
   assert.ok(loaded.ok, `init() failed: ${loaded.error}\n${describePage(page)}`);
   return page;
 }
@@ -22,12 +25,12 @@ export async function createSignInUrl(page, config, options) {
   return { url, query: Object.fromEntries(url.searchParams) };
 }
 
-/** Follows the authorize URL (the fixture redirects straight back) and reloads the library. */
-export async function followRedirect(page, url, callbackPath = '/callback.html') {
+/** Follows the authorize URL (the fixture redirects straight back) and reloads the library (`entry`: see loadLib). */
+export async function followRedirect(page, url, callbackPath = '/callback.html', entry = {}) {
   await page.goto(String(url), { waitUntil: 'domcontentloaded' });
   const back = new URL(page.url());
   assert.equal(back.pathname, callbackPath, `not back on the callback page: ${describePage(page)}`);
-  const loaded = await loadLib(page);
+  const loaded = await loadLib(page, entry);
   assert.ok(loaded.ok, `init() failed on the callback page: ${loaded.error}`);
   return back;
 }
