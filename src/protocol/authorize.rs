@@ -42,7 +42,7 @@ pub fn check_extra_params(extra: &[(String, String)]) -> Result<(), AuthError> {
 
 /// True when the space-separated `scope` contains `openid` (a nonce is then sent).
 pub fn scope_has_openid(scope: &str) -> bool {
-    scope.split(' ').any(|s| s == "openid")
+    crate::protocol::pieces(scope, b' ').any(|s| s == "openid")
 }
 
 /// The authorize URL: `endpoint` plus `response_type=code`, `client_id`, `redirect_uri`,

@@ -32,15 +32,11 @@ pub struct Metadata {
 pub fn discovery_urls(issuer: &str) -> [String; 2] {
     let trimmed = issuer.strip_suffix('/').unwrap_or(issuer);
     let oidc = concat(&[trimmed, "/.well-known/openid-configuration"]);
-    // Split at the first `/` after `scheme://`: origin, then path.
-    // The first ":" followed by "//" (a `&str` pattern would link core's substring searcher).
-    let after_scheme = trimmed
-        .match_indices(':')
-        .find(|&(i, _)| trimmed.get(i..).is_some_and(|r| r.starts_with("://")))
-        .map_or(0, |(i, _)| i + 3);
-    let path_start = trimmed.get(after_scheme..).and_then(|rest| rest.find('/')).map_or(trimmed.len(), |i| after_scheme + i);
-    let origin = trimmed.get(..path_start).unwrap_or(trimmed);
-    let path = trimmed.get(path_start..).unwrap_or("");
+    // Split at the first `/` after the first `://`: origin, then path.
+    let b = trimmed.as_bytes();
+    let after_scheme = (0..b.len()).find(|&i| b.get(i..).is_some_and(|r| r.starts_with(b"://"))).map_or(0, |i| i + 3);
+    let path_start = (after_scheme..b.len()).find(|&i| b.get(i) == Some(&b'/')).unwrap_or(b.len());
+    let (origin, path) = trimmed.split_at_checked(path_start).unwrap_or((trimmed, ""));
     let rfc8414 = concat(&[origin, "/.well-known/oauth-authorization-server", path]);
     [oidc, rfc8414]
 }

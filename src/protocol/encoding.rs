@@ -169,12 +169,12 @@ pub fn form_decode(s: &str) -> Option<String> {
 /// value). `None` when any component fails to decode.
 pub fn parse_query(query: &str) -> Option<Vec<(String, String)>> {
     let mut out = Vec::new();
-    for segment in query.split('&') {
+    for segment in crate::protocol::pieces(query, b'&') {
         if segment.is_empty() {
             continue;
         }
-        let (k, v) = segment.split_once('=').unwrap_or((segment, ""));
-        out.push((form_decode(k)?, form_decode(v)?));
+        let (k, v) = crate::protocol::cut(segment, b'=');
+        out.push((form_decode(k)?, form_decode(v.unwrap_or(""))?));
     }
     Some(out)
 }

@@ -14,7 +14,7 @@ use crate::protocol::AuthError;
 /// The decoded payload of a compact JWS (`header.payload.signature`) when it is a JSON object;
 /// `None` otherwise (not three parts, bad base64url, not JSON, not an object).
 pub fn decode_claims(jwt: &str) -> Option<Value> {
-    let mut parts = jwt.split('.');
+    let mut parts = crate::protocol::pieces(jwt, b'.');
     let _header = parts.next()?;
     let payload = parts.next()?;
     let _signature = parts.next()?;

@@ -38,3 +38,43 @@ pub fn concat(parts: &[&str]) -> alloc::string::String {
     out
 }
 pub use secret::Secret;
+
+/// `s` cut at its first `b` (an ASCII byte): what precedes it and, when there is one, what
+/// follows. A byte loop: `split_once(char)` links core's char searcher and memchr.
+pub fn cut(s: &str, b: u8) -> (&str, Option<&str>) {
+    match s.bytes().position(|c| c == b) {
+        Some(i) => (s.get(..i).unwrap_or(s), s.get(i + 1..)),
+        None => (s, None),
+    }
+}
+
+/// What follows the last `b` (an ASCII byte) in `s`, or all of `s` without one.
+pub fn after_last(s: &str, b: u8) -> &str {
+    match s.bytes().rposition(|c| c == b) {
+        Some(i) => s.get(i + 1..).unwrap_or(s),
+        None => s,
+    }
+}
+
+/// True when `s` contains any of the ASCII bytes in `set`.
+pub fn has_any(s: &str, set: &[u8]) -> bool {
+    s.bytes().any(|c| set.contains(&c))
+}
+
+/// The `sep`-separated pieces of `s` (an ASCII byte), as `split(char)` gives them (one empty
+/// piece for "").
+pub fn pieces(s: &str, sep: u8) -> Pieces<'_> {
+    Pieces(Some(s), sep)
+}
+
+/// Iterator of [`pieces`].
+pub struct Pieces<'a>(Option<&'a str>, u8);
+
+impl<'a> Iterator for Pieces<'a> {
+    type Item = &'a str;
+    fn next(&mut self) -> Option<&'a str> {
+        let (piece, rest) = cut(self.0?, self.1);
+        self.0 = rest;
+        Some(piece)
+    }
+}

@@ -9,7 +9,7 @@
 use crate::prelude::*;
 
 use crate::protocol::encoding;
-use crate::protocol::AuthError;
+use crate::protocol::{after_last, cut, has_any, pieces, AuthError};
 
 /// The parts of an absolute URL that the protocol looks at.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -36,36 +36,29 @@ pub fn split(url: &str) -> Option<Parts<'_>> {
     if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return None;
     }
-    // The scheme ends at the first ':' (it can't contain one). A char pattern, not "://": a
-    // `&str` pattern links core's substring searcher.
-    let (scheme, rest) = url.split_once(':')?;
-    let rest = rest.strip_prefix("//")?;
+    // The scheme ends at the first ':' (it can't contain one).
+    let (scheme, rest) = cut(url, b':');
+    let rest = rest?.strip_prefix("//")?;
     let mut scheme_chars = scheme.bytes();
     if !scheme_chars.next()?.is_ascii_alphabetic()
         || !scheme_chars.all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
     {
         return None;
     }
-    let (before_fragment, fragment) = match rest.split_once('#') {
-        Some((a, f)) => (a, Some(f)),
-        None => (rest, None),
-    };
-    let (before_query, query) = match before_fragment.split_once('?') {
-        Some((a, q)) => (a, Some(q)),
-        None => (before_fragment, None),
-    };
-    let (authority, path) = match before_query.find('/') {
-        Some(i) => (before_query.get(..i)?, before_query.get(i..)?),
+    let (before_fragment, fragment) = cut(rest, b'#');
+    let (before_query, query) = cut(before_fragment, b'?');
+    let (authority, path) = match before_query.bytes().position(|b| b == b'/') {
+        Some(i) => before_query.split_at_checked(i)?,
         None => (before_query, ""),
     };
-    if authority.contains(['@', '\\']) {
+    if has_any(authority, b"@\\") {
         return None;
     }
     let (host, port) = if authority.starts_with('[') {
-        let end = authority.find(']')?;
-        let host = authority.get(..=end)?;
-        let after = authority.get(end + 1..)?;
-        if host.len() < 3 || host.get(1..end)?.contains(['[', ']']) {
+        let (inside, after) = cut(authority, b']');
+        let after = after?;
+        let host = authority.get(..inside.len() + 1)?;
+        if host.len() < 3 || has_any(inside.get(1..)?, b"[]") {
             return None;
         }
         match after {
@@ -73,12 +66,9 @@ pub fn split(url: &str) -> Option<Parts<'_>> {
             _ => (host, Some(after.strip_prefix(':')?)),
         }
     } else {
-        match authority.split_once(':') {
-            Some((h, p)) => (h, Some(p)),
-            None => (authority, None),
-        }
+        cut(authority, b':')
     };
-    if host.is_empty() || (host.contains(['[', ']']) && !host.starts_with('[')) {
+    if host.is_empty() || (has_any(host, b"[]") && !host.starts_with('[')) {
         return None;
     }
     if let Some(p) = port {
@@ -110,7 +100,7 @@ pub fn is_loopback_host(host: &str) -> bool {
     if host.eq_ignore_ascii_case("localhost") || host == "[::1]" {
         return true;
     }
-    let mut parts = host.split('.');
+    let mut parts = pieces(host, b'.');
     let mut count = 0;
     let mut first = None;
     for p in parts.by_ref() {
@@ -165,15 +155,12 @@ pub fn with_query(url: &str, pairs: &[(&str, &str)]) -> String {
     if pairs.is_empty() {
         return String::from(url);
     }
-    let (base, fragment) = match url.split_once('#') {
-        Some((b, f)) => (b, Some(f)),
-        None => (url, None),
-    };
+    let (base, fragment) = cut(url, b'#');
     let mut out = String::with_capacity(url.len() + 64 * pairs.len());
     out.push_str(base);
-    if !base.contains('?') {
+    if !has_any(base, b"?") {
         out.push('?');
-    } else if !base.ends_with(['?', '&']) {
+    } else if !matches!(base.as_bytes().last(), Some(b'?' | b'&')) {
         out.push('&');
     }
     out.push_str(&encoding::form_body(pairs));
@@ -193,8 +180,8 @@ pub const CALLBACK_PARAMS: [&str; 6] = ["code", "state", "iss", "error", "error_
 /// the address bar and a reload parse it.
 pub(crate) fn split_fragment(fragment: &str) -> (&str, &str) {
     // `get`, not `&fragment[..i]`: index slicing links core's panic formatting (kilobytes).
-    match fragment.split_once('?') {
-        Some((route, params)) if !route.contains(['=', '&']) => (fragment.get(..=route.len()).unwrap_or(""), params),
+    match cut(fragment, b'?') {
+        (route, Some(params)) if !has_any(route, b"=&") => (fragment.get(..=route.len()).unwrap_or(""), params),
         _ => ("", fragment),
     }
 }
@@ -204,15 +191,13 @@ pub(crate) fn split_fragment(fragment: &str) -> (&str, &str) {
 /// reading may split the fragment at that `?` and see `code`.
 fn push_without_callback_params(out: &mut String, params: &str) {
     let mut first = true;
-    for segment in params.split('&') {
+    for segment in pieces(params, b'&') {
         if segment.is_empty() {
             continue;
         }
-        let raw_name = segment.split_once('=').map_or(segment, |(k, _)| k);
+        let raw_name = cut(segment, b'=').0;
         let name = encoding::form_decode(raw_name);
-        let name = name.as_deref().unwrap_or(raw_name);
-        // (Forward `split(..).last()`: a reverse search would link more of core's searcher code.)
-        let name = name.rsplit('?').next().unwrap_or(name);
+        let name = after_last(name.as_deref().unwrap_or(raw_name), b'?');
         if CALLBACK_PARAMS.contains(&name) {
             continue;
         }
@@ -246,14 +231,8 @@ pub fn strip_callback_params(url: &str) -> String {
 }
 
 fn strip_once(url: &str) -> String {
-    let (before_fragment, fragment) = match url.split_once('#') {
-        Some((b, f)) => (b, Some(f)),
-        None => (url, None),
-    };
-    let (base, query) = match before_fragment.split_once('?') {
-        Some((b, q)) => (b, Some(q)),
-        None => (before_fragment, None),
-    };
+    let (before_fragment, fragment) = cut(url, b'#');
+    let (base, query) = cut(before_fragment, b'?');
     let mut out = String::with_capacity(url.len());
     out.push_str(base);
     if let Some(q) = query {
@@ -270,8 +249,11 @@ fn strip_once(url: &str) -> String {
         push_without_callback_params(&mut kept, params);
         // `#/route?` left without parameters becomes `#/route` (only where the part before the
         // `?`s is a route, so a second pass reads the result the same way).
-        let trimmed = kept.trim_end_matches('?');
-        let fragment = if trimmed.contains(['=', '&']) { &kept } else { trimmed };
+        let mut trimmed = kept.as_str();
+        while let Some(t) = trimmed.strip_suffix('?') {
+            trimmed = t;
+        }
+        let fragment = if has_any(trimmed, b"=&") { &kept } else { trimmed };
         if !fragment.is_empty() {
             out.push('#');
             out.push_str(fragment);
