@@ -88,8 +88,7 @@ impl Parser<'_> {
 
     fn value(&mut self, depth: usize) -> Option<Value> {
         match self.peek()? {
-            b'{' => self.object(depth + 1),
-            b'[' => self.array(depth + 1),
+            open @ (b'{' | b'[') => self.container(depth + 1, open == b'{'),
             b'"' => self.string().map(Value::String),
             b't' => self.literal(b"true", Value::Bool(true)),
             b'f' => self.literal(b"false", Value::Bool(false)),
@@ -99,62 +98,41 @@ impl Parser<'_> {
         }
     }
 
-    fn array(&mut self, depth: usize) -> Option<Value> {
+    /// An array or (`object`) an object, at the opening bracket; one loop for both.
+    fn container(&mut self, depth: usize, object: bool) -> Option<Value> {
         if depth > MAX_DEPTH {
             return None;
         }
-        self.eat(b'[')?;
+        self.i += 1;
+        let close = if object { b'}' } else { b']' };
         let mut items = Vec::new();
-        self.ws();
-        if self.eat(b']').is_some() {
-            return Some(Value::Array(items));
-        }
-        loop {
-            self.ws();
-            items.push(self.value(depth)?);
-            self.ws();
-            match self.peek()? {
-                b',' => self.i += 1,
-                b']' => {
-                    self.i += 1;
-                    return Some(Value::Array(items));
-                }
-                _ => return None,
-            }
-        }
-    }
-
-    fn object(&mut self, depth: usize) -> Option<Value> {
-        if depth > MAX_DEPTH {
-            return None;
-        }
-        self.eat(b'{')?;
         let mut members = Vec::new();
         self.ws();
-        if self.eat(b'}').is_some() {
-            return Some(Value::Object(members));
-        }
-        loop {
-            self.ws();
-            if self.peek()? != b'"' {
-                return None;
-            }
-            let key = self.string()?;
-            self.ws();
-            self.eat(b':')?;
-            self.ws();
-            let v = self.value(depth)?;
-            members.push((key, v));
-            self.ws();
-            match self.peek()? {
-                b',' => self.i += 1,
-                b'}' => {
-                    self.i += 1;
-                    return Some(Value::Object(members));
+        if self.eat(close).is_none() {
+            loop {
+                self.ws();
+                let key = if object {
+                    let key = self.string()?;
+                    self.ws();
+                    self.eat(b':')?;
+                    self.ws();
+                    Some(key)
+                } else {
+                    None
+                };
+                let v = self.value(depth)?;
+                match key {
+                    Some(key) => members.push((key, v)),
+                    None => items.push(v),
                 }
-                _ => return None,
+                self.ws();
+                if self.eat(b',').is_none() {
+                    self.eat(close)?;
+                    break;
+                }
             }
         }
+        Some(if object { Value::Object(members) } else { Value::Array(items) })
     }
 
     fn hex4(&mut self) -> Option<u32> {
@@ -383,7 +361,8 @@ pub fn write_number(out: &mut String, v: f64) {
     }
 }
 
-/// `v` (finite, non-zero) with `digits` significant digits, in JSON syntax.
+/// `v` (finite, non-zero) with `digits` significant digits, in JSON syntax: plain for
+/// 1e-7 <= |v| < 1e21, else `d.ddde-N`.
 fn decimal(v: f64, digits: u32) -> String {
     let mut out = String::new();
     if v < 0.0 {
@@ -409,12 +388,11 @@ fn decimal(v: f64, digits: u32) -> String {
         a / pow10(shift.unsigned_abs())
     };
     // The exponent estimate may be one off after many inexact divisions: fix it up.
-    let low = pow10(u64::from(digits) - 1);
     let high = pow10(u64::from(digits));
     if scaled >= high {
         scaled /= 10.0;
         e10 += 1;
-    } else if scaled < low {
+    } else if scaled < high / 10.0 {
         scaled *= 10.0;
         e10 -= 1;
     }
@@ -424,37 +402,32 @@ fn decimal(v: f64, digits: u32) -> String {
         m /= 10;
         e10 += 1;
     }
-    let mut digit_str = String::new();
-    write_u64(&mut digit_str, m);
-    let trimmed = digit_str.trim_end_matches('0');
-    let ds = if trimmed.is_empty() { "0" } else { trimmed };
-    let n = ds.len() as i64;
-    if (-7..21).contains(&e10) {
-        if e10 < 0 {
-            out.push_str("0.");
-            for _ in 0..(-e10 - 1) {
-                out.push('0');
-            }
-            out.push_str(ds);
-        } else {
-            let int_len = (e10 + 1) as usize;
-            if n as usize <= int_len {
-                out.push_str(ds);
-                for _ in 0..(int_len - n as usize) {
-                    out.push('0');
-                }
-            } else {
-                out.push_str(ds.get(..int_len).unwrap_or(ds));
-                out.push('.');
-                out.push_str(ds.get(int_len..).unwrap_or(""));
-            }
+    while m % 10 == 0 && m > 0 {
+        m /= 10;
+    }
+    let mut ds = String::new();
+    write_u64(&mut ds, m);
+    // Digits before the point: e10 + 1 written plainly, 1 with an exponent.
+    let plain = (-7..21).contains(&e10);
+    let point = if plain { e10 + 1 } else { 1 };
+    if point <= 0 {
+        out.push_str("0.");
+        for _ in point..0 {
+            out.push('0');
         }
-    } else {
-        out.push_str(ds.get(..1).unwrap_or("0"));
-        if n > 1 {
+    }
+    let mut i = 0;
+    for c in ds.chars() {
+        if i == point && i > 0 {
             out.push('.');
-            out.push_str(ds.get(1..).unwrap_or(""));
         }
+        out.push(c);
+        i += 1;
+    }
+    for _ in i..point {
+        out.push('0');
+    }
+    if !plain {
         out.push('e');
         write_i64(&mut out, e10);
     }
