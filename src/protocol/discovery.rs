@@ -53,30 +53,37 @@ pub fn parse_metadata(body: &str, issuer: &str) -> Result<Metadata, AuthError> {
     if v.get("issuer").and_then(Value::as_str) != Some(issuer) {
         return Err(AuthError::new(codes::ISSUER_MISMATCH, "the metadata's issuer is not the configured issuer"));
     }
-    let endpoint = |key: &str| -> Result<Option<String>, AuthError> {
-        match v.get(key) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::String(url)) if check_endpoint(url).is_ok() => Ok(Some(url.clone())),
-            Some(_) => Err(AuthError::response("the issuer's metadata has an endpoint that is not an https URL")),
-        }
-    };
     let flag = match v.get("authorization_response_iss_parameter_supported") {
         None | Some(Value::Null) => false,
         Some(Value::Bool(b)) => *b,
         Some(_) => return Err(AuthError::response("the issuer's metadata has a non-boolean authorization_response_iss_parameter_supported")),
     };
+    let mut urls: [Option<String>; 6] = Default::default();
+    for (slot, key) in urls.iter_mut().zip(ENDPOINT_KEYS) {
+        *slot = match v.get(key) {
+            None | Some(Value::Null) => None,
+            Some(Value::String(url)) if check_endpoint(url).is_ok() => Some(url.clone()),
+            Some(_) => return Err(AuthError::response("the issuer's metadata has an endpoint that is not an https URL")),
+        };
+    }
+    let [authorization_endpoint, token_endpoint, revocation_endpoint, end_session_endpoint, userinfo_endpoint, jwks_uri] =
+        urls;
     Ok(Metadata {
         issuer: String::from(issuer),
-        authorization_endpoint: endpoint("authorization_endpoint")?,
-        token_endpoint: endpoint("token_endpoint")?,
-        revocation_endpoint: endpoint("revocation_endpoint")?,
-        end_session_endpoint: endpoint("end_session_endpoint")?,
-        userinfo_endpoint: endpoint("userinfo_endpoint")?,
-        jwks_uri: endpoint("jwks_uri")?,
+        authorization_endpoint,
+        token_endpoint,
+        revocation_endpoint,
+        end_session_endpoint,
+        userinfo_endpoint,
+        jwks_uri,
         iss_parameter_supported: flag,
         dpop_supported: matches!(v.get("dpop_signing_alg_values_supported"), Some(Value::Array(_))),
     })
 }
+
+/// The endpoint members read from metadata, in [`Metadata`]'s order.
+const ENDPOINT_KEYS: [&str; 6] =
+    ["authorization_endpoint", "token_endpoint", "revocation_endpoint", "end_session_endpoint", "userinfo_endpoint", "jwks_uri"];
 
 #[cfg(test)]
 mod tests {

@@ -443,6 +443,15 @@ impl Value {
             _ => None,
         }
     }
+    /// The string member `key`, copied: `Some(None)` when there is no such member, `None`
+    /// when it is not a string (`null` included).
+    pub fn opt_string(&self, key: &str) -> Option<Option<String>> {
+        match self.get(key) {
+            None => Some(None),
+            Some(Value::String(s)) => Some(Some(s.clone())),
+            Some(_) => None,
+        }
+    }
     /// The string, when this is one.
     pub fn as_str(&self) -> Option<&str> {
         match self {
