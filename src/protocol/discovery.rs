@@ -58,16 +58,17 @@ pub fn parse_metadata(body: &str, issuer: &str) -> Result<Metadata, AuthError> {
         Some(Value::Bool(b)) => *b,
         Some(_) => return Err(AuthError::response("the issuer's metadata has a non-boolean authorization_response_iss_parameter_supported")),
     };
-    let mut urls: [Option<String>; 6] = Default::default();
+    // Checked first, copied once all are fine.
+    let mut urls: [Option<&str>; 6] = [None; 6];
     for (slot, key) in urls.iter_mut().zip(ENDPOINT_KEYS) {
         *slot = match v.get(key) {
             None | Some(Value::Null) => None,
-            Some(Value::String(url)) if check_endpoint(url).is_ok() => Some(url.clone()),
+            Some(Value::String(url)) if check_endpoint(url).is_ok() => Some(url),
             Some(_) => return Err(AuthError::response("the issuer's metadata has an endpoint that is not an https URL")),
         };
     }
     let [authorization_endpoint, token_endpoint, revocation_endpoint, end_session_endpoint, userinfo_endpoint, jwks_uri] =
-        urls;
+        urls.map(|u| u.map(String::from));
     Ok(Metadata {
         issuer: String::from(issuer),
         authorization_endpoint,

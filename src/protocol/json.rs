@@ -443,12 +443,12 @@ impl Value {
             _ => None,
         }
     }
-    /// The string member `key`, copied: `Some(None)` when there is no such member, `None`
-    /// when it is not a string (`null` included).
-    pub fn opt_string(&self, key: &str) -> Option<Option<String>> {
+    /// The string member `key`: `Some(None)` when there is no such member, `None` when it is
+    /// not a string (`null` included).
+    pub fn opt_str(&self, key: &str) -> Option<Option<&str>> {
         match self.get(key) {
             None => Some(None),
-            Some(Value::String(s)) => Some(Some(s.clone())),
+            Some(Value::String(s)) => Some(Some(s)),
             Some(_) => None,
         }
     }

@@ -123,8 +123,9 @@ fn is_young(at: u64, now: u64) -> bool {
 
 fn decode_entry(v: &Value) -> Option<Entry> {
     // (A member of another type counts as absent.)
-    let text = |k: &str| v.opt_string(k).flatten();
-    Some(Entry { spent: text("f")?, at: v.get("a").and_then(Value::as_u64)?, successor: text("s"), next: text("n") })
+    let text = |k: &str| v.opt_str(k).flatten().map(String::from);
+    let at = v.get("a").and_then(Value::as_u64)?;
+    Some(Entry { spent: text("f")?, at, successor: text("s"), next: text("n") })
 }
 
 #[cfg(test)]

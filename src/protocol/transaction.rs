@@ -67,19 +67,25 @@ impl Transaction {
         if v.get("v")?.as_f64()? != RECORD_VERSION as f64 {
             return None;
         }
-        let state = v.opt_string("s")??;
-        let verifier = v.opt_string("p")??;
+        // Everything is checked before anything is copied.
+        let state = v.opt_str("s")??;
+        let verifier = v.opt_str("p")??;
         if state.is_empty() || verifier.is_empty() {
             return None;
         }
+        let client_key = v.opt_str("k")??;
+        let nonce = v.opt_str("n")?;
+        let redirect_uri = v.opt_str("r")??;
+        let app_state = v.opt_str("a")?;
+        let created_at = v.get("c")?.as_u64()?;
         Some(Transaction {
-            client_key: v.opt_string("k")??,
-            state,
+            client_key: client_key.into(),
+            state: state.into(),
             verifier: Secret::new(verifier),
-            nonce: v.opt_string("n")?,
-            redirect_uri: v.opt_string("r")??,
-            app_state: v.opt_string("a")?,
-            created_at: v.get("c")?.as_u64()?,
+            nonce: nonce.map(String::from),
+            redirect_uri: redirect_uri.into(),
+            app_state: app_state.map(String::from),
+            created_at,
         })
     }
 }
