@@ -48,8 +48,14 @@ pub fn discovery_urls(issuer: &str) -> [String; 2] {
 /// A member with the wrong type (an endpoint that is not a string, a flag that is not a boolean)
 /// is `invalid_response`; `null` counts as absent.
 pub fn parse_metadata(body: &str, issuer: &str) -> Result<Metadata, AuthError> {
-    let v = json::parse(body).filter(|v| v.as_object().is_some())
-        .ok_or_else(|| AuthError::response("the issuer's metadata is not a JSON object"))?;
+    match json::parse(body) {
+        Some(v) if v.as_object().is_some() => read_metadata(&v, issuer),
+        _ => Err(AuthError::response("the issuer's metadata is not a JSON object")),
+    }
+}
+
+/// [`parse_metadata`] on the parsed object (borrowed, so no early return drops it).
+fn read_metadata(v: &Value, issuer: &str) -> Result<Metadata, AuthError> {
     if v.get("issuer").and_then(Value::as_str) != Some(issuer) {
         return Err(AuthError::new(codes::ISSUER_MISMATCH, "the metadata's issuer is not the configured issuer"));
     }
