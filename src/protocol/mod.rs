@@ -89,15 +89,28 @@ pub fn cut(s: &str, b: u8) -> (&str, Option<&str>) {
 
 /// What follows the last `b` (an ASCII byte) in `s`, or all of `s` without one.
 pub fn after_last(s: &str, b: u8) -> &str {
-    match s.bytes().rposition(|c| c == b) {
-        Some(i) => s.get(i + 1..).unwrap_or(s),
-        None => s,
+    let bytes = s.as_bytes();
+    let mut i = bytes.len();
+    while i > 0 {
+        i -= 1;
+        if bytes[i] == b {
+            return s.get(i + 1..).unwrap_or(s);
+        }
     }
+    s
 }
 
 /// True when `s` contains any of the ASCII bytes in `set`.
 pub fn has_any(s: &str, set: &[u8]) -> bool {
-    s.bytes().any(|c| set.contains(&c))
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if set.contains(&bytes[i]) {
+            return true;
+        }
+        i += 1;
+    }
+    false
 }
 
 /// The `sep`-separated pieces of `s` (an ASCII byte), as `split(char)` gives them (one empty
