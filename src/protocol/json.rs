@@ -439,7 +439,18 @@ impl Value {
     /// With a repeated key, the last member wins.
     pub fn get(&self, key: &str) -> Option<&Value> {
         match self {
-            Value::Object(members) => members.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v),
+            Value::Object(members) => {
+                // (An index loop: `iter().rev().find()` is more code at opt-level z.)
+                let mut i = members.len();
+                while i > 0 {
+                    i -= 1;
+                    let (k, v) = &members[i];
+                    if k == key {
+                        return Some(v);
+                    }
+                }
+                None
+            }
             _ => None,
         }
     }

@@ -47,9 +47,9 @@ pub fn split(url: &str) -> Option<Parts<'_>> {
     }
     let (before_fragment, fragment) = cut(rest, b'#');
     let (before_query, query) = cut(before_fragment, b'?');
-    let (authority, path) = match before_query.bytes().position(|b| b == b'/') {
-        Some(i) => before_query.split_at_checked(i)?,
-        None => (before_query, ""),
+    let (authority, path) = match cut(before_query, b'/') {
+        (authority, Some(_)) => before_query.split_at_checked(authority.len())?,
+        (authority, None) => (authority, ""),
     };
     if has_any(authority, b"@\\") {
         return None;
@@ -72,7 +72,7 @@ pub fn split(url: &str) -> Option<Parts<'_>> {
         return None;
     }
     if let Some(p) = port {
-        if p.is_empty() || p.len() > 5 || !p.bytes().all(|b| b.is_ascii_digit()) {
+        if p.is_empty() || p.len() > 5 || !all_digits(p) {
             return None;
         }
     }
@@ -82,14 +82,30 @@ pub fn split(url: &str) -> Option<Parts<'_>> {
 /// One decimal IPv4 octet, written the strict way (no leading zero, which browsers read as
 /// octal, no sign).
 fn octet(s: &str) -> Option<u8> {
-    if s.is_empty() || s.len() > 3 || !s.bytes().all(|b| b.is_ascii_digit()) || (s.len() > 1 && s.starts_with('0')) {
+    let b = s.as_bytes();
+    if s.is_empty() || s.len() > 3 || !all_digits(s) || (s.len() > 1 && b[0] == b'0') {
         return None;
     }
     let mut v: u16 = 0;
-    for b in s.bytes() {
-        v = v * 10 + (b - b'0') as u16;
+    let mut i = 0;
+    while i < b.len() {
+        v = v * 10 + (b[i] - b'0') as u16;
+        i += 1;
     }
     u8::try_from(v).ok()
+}
+
+/// True when every byte of `s` is an ASCII digit (true for "").
+fn all_digits(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if !b[i].is_ascii_digit() {
+            return false;
+        }
+        i += 1;
+    }
+    true
 }
 
 /// True for `localhost`, `127.0.0.0/8` and `[::1]` (case-insensitive).
