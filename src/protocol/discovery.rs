@@ -30,7 +30,7 @@ pub struct Metadata {
 /// `https://h/tenant` gives `https://h/tenant/.well-known/openid-configuration` and
 /// `https://h/.well-known/oauth-authorization-server/tenant`.
 pub fn discovery_urls(issuer: &str) -> [String; 2] {
-    let trimmed = issuer.strip_suffix('/').unwrap_or(issuer);
+    let trimmed = issuer.strip_suffix("/").unwrap_or(issuer);
     let oidc = concat(&[trimmed, "/.well-known/openid-configuration"]);
     // Split at the first `/` after the first `://`: origin, then path.
     let b = trimmed.as_bytes();

@@ -54,7 +54,7 @@ pub fn split(url: &str) -> Option<Parts<'_>> {
     if has_any(authority, b"@\\") {
         return None;
     }
-    let (host, port) = if authority.starts_with('[') {
+    let (host, port) = if authority.starts_with("[") {
         let (inside, after) = cut(authority, b']');
         let after = after?;
         let host = authority.get(..inside.len() + 1)?;
@@ -63,12 +63,12 @@ pub fn split(url: &str) -> Option<Parts<'_>> {
         }
         match after {
             "" => (host, None),
-            _ => (host, Some(after.strip_prefix(':')?)),
+            _ => (host, Some(after.strip_prefix(":")?)),
         }
     } else {
         cut(authority, b':')
     };
-    if host.is_empty() || (has_any(host, b"[]") && !host.starts_with('[')) {
+    if host.is_empty() || (has_any(host, b"[]") && !host.starts_with("[")) {
         return None;
     }
     if let Some(p) = port {
@@ -266,7 +266,7 @@ fn strip_once(url: &str) -> String {
         // `#/route?` left without parameters becomes `#/route` (only where the part before the
         // `?`s is a route, so a second pass reads the result the same way).
         let mut trimmed = kept.as_str();
-        while let Some(t) = trimmed.strip_suffix('?') {
+        while let Some(t) = trimmed.strip_suffix("?") {
             trimmed = t;
         }
         let fragment = if has_any(trimmed, b"=&") { &kept } else { trimmed };
