@@ -168,23 +168,38 @@ pub fn check_endpoint(url: &str) -> Result<(), crate::protocol::AuthError> {
 
 /// `url` with `pairs` appended to its query (`?` or `&`), each form-encoded, before any fragment.
 pub fn with_query(url: &str, pairs: &[(&str, &str)]) -> String {
-    if pairs.is_empty() {
-        return String::from(url);
-    }
+    with_params(url, |out| {
+        for (k, v) in pairs {
+            push_param(out, k, v);
+        }
+    })
+}
+
+/// `url` with the parameters that `add` appends with [`push_param`], before any fragment;
+/// `url` itself when it appends none.
+pub fn with_params(url: &str, add: impl FnOnce(&mut String)) -> String {
     let (base, fragment) = cut(url, b'#');
-    let mut out = String::with_capacity(url.len() + 64 * pairs.len());
+    let mut out = String::with_capacity(url.len() + 256);
     out.push_str(base);
-    if !has_any(base, b"?") {
-        out.push('?');
-    } else if !matches!(base.as_bytes().last(), Some(b'?' | b'&')) {
-        out.push('&');
-    }
-    out.push_str(&encoding::form_body(pairs));
+    add(&mut out);
     if let Some(f) = fragment {
         out.push('#');
         out.push_str(f);
     }
     out
+}
+
+/// Appends `key=value`, both form-encoded, to a URL without fragment: after `?` when it has no
+/// query yet, after `&` when its query does not already end in `?` or `&`.
+pub fn push_param(out: &mut String, key: &str, value: &str) {
+    if !has_any(out, b"?") {
+        out.push('?');
+    } else if !matches!(out.as_bytes().last(), Some(b'?' | b'&')) {
+        out.push('&');
+    }
+    encoding::push_form_encoded(out, key);
+    out.push('=');
+    encoding::push_form_encoded(out, value);
 }
 
 /// The parameters a callback URL carries and [`strip_callback_params`] removes.
