@@ -138,14 +138,7 @@ impl Parser<'_> {
     fn hex4(&mut self) -> Option<u32> {
         let mut v: u32 = 0;
         for _ in 0..4 {
-            let c = self.peek()?;
-            let d = match c {
-                b'0'..=b'9' => c - b'0',
-                b'a'..=b'f' => c - b'a' + 10,
-                b'A'..=b'F' => c - b'A' + 10,
-                _ => return None,
-            };
-            v = (v << 4) | d as u32;
+            v = (v << 4) | u32::from(crate::protocol::encoding::hex_value(self.peek()?)?);
             self.i += 1;
         }
         Some(v)
