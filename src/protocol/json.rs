@@ -151,14 +151,12 @@ impl Parser<'_> {
         loop {
             let c = self.peek()?;
             match c {
-                b'"' => {
+                b'"' | b'\\' => {
                     out.push_str(self.s.get(run..self.i)?);
                     self.i += 1;
-                    return Some(out);
-                }
-                b'\\' => {
-                    out.push_str(self.s.get(run..self.i)?);
-                    self.i += 1;
+                    if c == b'"' {
+                        return Some(out);
+                    }
                     let e = self.peek()?;
                     self.i += 1;
                     let ch = match e {
