@@ -4,7 +4,7 @@ use crate::prelude::*;
 
 use crate::protocol::error::codes;
 use crate::protocol::json::{self, Value};
-use crate::protocol::url::check_endpoint;
+use crate::protocol::url::endpoint_problem;
 use crate::protocol::{concat, AuthError};
 
 /// The metadata fields the library uses.
@@ -64,28 +64,28 @@ fn read_metadata(v: &Value, issuer: &str) -> Result<Metadata, AuthError> {
         Some(Value::Bool(b)) => *b,
         Some(_) => return Err(AuthError::response("the issuer's metadata has a non-boolean authorization_response_iss_parameter_supported")),
     };
-    // Checked first, copied once all are fine.
-    let mut urls: [Option<&str>; 6] = [None; 6];
-    for (slot, key) in urls.iter_mut().zip(ENDPOINT_KEYS) {
-        *slot = match v.get(key) {
-            None | Some(Value::Null) => None,
-            Some(Value::String(url)) if check_endpoint(url).is_ok() => Some(url),
-            Some(_) => return Err(AuthError::response("the issuer's metadata has an endpoint that is not an https URL")),
-        };
-    }
-    let [authorization_endpoint, token_endpoint, revocation_endpoint, end_session_endpoint, userinfo_endpoint, jwks_uri] =
-        urls.map(|u| u.map(String::from));
-    Ok(Metadata {
+    let mut m = Metadata {
         issuer: String::from(issuer),
-        authorization_endpoint,
-        token_endpoint,
-        revocation_endpoint,
-        end_session_endpoint,
-        userinfo_endpoint,
-        jwks_uri,
         iss_parameter_supported: flag,
         dpop_supported: matches!(v.get("dpop_signing_alg_values_supported"), Some(Value::Array(_))),
-    })
+        ..Metadata::default()
+    };
+    let slots = [
+        &mut m.authorization_endpoint,
+        &mut m.token_endpoint,
+        &mut m.revocation_endpoint,
+        &mut m.end_session_endpoint,
+        &mut m.userinfo_endpoint,
+        &mut m.jwks_uri,
+    ];
+    for (slot, key) in slots.into_iter().zip(ENDPOINT_KEYS) {
+        match v.get(key) {
+            None | Some(Value::Null) => {}
+            Some(Value::String(url)) if endpoint_problem(url).is_none() => *slot = Some(url.clone()),
+            Some(_) => return Err(AuthError::response("the issuer's metadata has an endpoint that is not an https URL")),
+        }
+    }
+    Ok(m)
 }
 
 /// The endpoint members read from metadata, in [`Metadata`]'s order.
