@@ -280,28 +280,15 @@ fn pow10(n: u64) -> f64 {
     result
 }
 
-/// `m * 10^e` for a non-negative `m`.
+/// `m * 10^e` for a non-negative `m`, in at most two steps of 10^300 or less, so that a
+/// subnormal result isn't lost to an infinite divisor (and a huge one becomes infinity).
 fn scale(m: f64, e: i64) -> f64 {
     if m == 0.0 {
         return 0.0;
     }
-    if e >= 0 {
-        if e > 400 {
-            return f64::INFINITY;
-        }
-        m * pow10(e as u64)
-    } else {
-        let n = e.unsigned_abs();
-        if n > 400 {
-            return 0.0;
-        }
-        if n > 300 {
-            // Two steps so that a subnormal result isn't lost to an infinite divisor.
-            m / pow10(300) / pow10(n - 300)
-        } else {
-            m / pow10(n)
-        }
-    }
+    let n = e.unsigned_abs();
+    let (first, second) = (pow10(n.min(300)), pow10(n.saturating_sub(300)));
+    if e >= 0 { m * first * second } else { m / first / second }
 }
 
 /// Appends the decimal digits of `v`.
@@ -373,11 +360,7 @@ fn decimal(v: f64, digits: u32) -> String {
     }
     // Integer with `digits` digits: a * 10^(digits - 1 - e10), rounded.
     let shift = (digits as i64) - 1 - e10;
-    let mut scaled = if shift >= 0 {
-        if shift > 300 { a * pow10(300) * pow10((shift - 300) as u64) } else { a * pow10(shift as u64) }
-    } else {
-        a / pow10(shift.unsigned_abs())
-    };
+    let mut scaled = scale(a, shift);
     // The exponent estimate may be one off after many inexact divisions: fix it up.
     let high = pow10(u64::from(digits));
     if scaled >= high {
