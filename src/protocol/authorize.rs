@@ -4,7 +4,7 @@
 use crate::prelude::*;
 
 use crate::protocol::config::Config;
-use crate::protocol::url::with_query;
+use crate::protocol::url::{push_param, with_params};
 use crate::protocol::AuthError;
 
 /// Parameters the protocol owns: `extraParams` may not set them (API.md `SignInOptions`).
@@ -42,36 +42,36 @@ pub fn check_extra_params(extra: &[(String, String)]) -> Result<(), AuthError> {
 
 /// True when the space-separated `scope` contains `openid` (a nonce is then sent).
 pub fn scope_has_openid(scope: &str) -> bool {
-    scope.split(' ').any(|s| s == "openid")
+    crate::protocol::pieces(scope, b' ').any(|s| s == "openid")
 }
 
 /// The authorize URL: `endpoint` plus `response_type=code`, `client_id`, `redirect_uri`,
 /// `scope`, `state`, `code_challenge`, `code_challenge_method=S256`, `nonce` (when given),
 /// `audience` (when configured), each `resource`, then the extra params.
 pub fn authorize_url(config: &Config, endpoint: &str, redirect_uri: &str, p: &AuthorizeParams<'_>) -> String {
-    let mut pairs: Vec<(&str, &str)> = Vec::with_capacity(12 + p.extra_params.len());
-    pairs.push(("response_type", "code"));
-    pairs.push(("client_id", &config.client_id));
-    pairs.push(("redirect_uri", redirect_uri));
-    pairs.push(("scope", p.scope));
-    pairs.push(("state", p.state));
-    pairs.push(("code_challenge", p.code_challenge));
-    pairs.push(("code_challenge_method", "S256"));
-    if let Some(nonce) = p.nonce {
-        pairs.push(("nonce", nonce));
-    }
-    if let Some(audience) = &config.audience {
-        pairs.push(("audience", audience));
-    }
-    if let Some(resource) = &config.resource {
-        for r in resource.values() {
-            pairs.push(("resource", r));
+    with_params(endpoint, |out| {
+        push_param(out, "response_type", "code");
+        push_param(out, "client_id", &config.client_id);
+        push_param(out, "redirect_uri", redirect_uri);
+        push_param(out, "scope", p.scope);
+        push_param(out, "state", p.state);
+        push_param(out, "code_challenge", p.code_challenge);
+        push_param(out, "code_challenge_method", "S256");
+        if let Some(nonce) = p.nonce {
+            push_param(out, "nonce", nonce);
         }
-    }
-    for (k, v) in p.extra_params {
-        pairs.push((k, v));
-    }
-    with_query(endpoint, &pairs)
+        if let Some(audience) = &config.audience {
+            push_param(out, "audience", audience);
+        }
+        if let Some(resource) = &config.resource {
+            for r in resource.values() {
+                push_param(out, "resource", r);
+            }
+        }
+        for (k, v) in p.extra_params {
+            push_param(out, k, v);
+        }
+    })
 }
 
 /// The end-session URL with `id_token_hint`, `client_id`, `post_logout_redirect_uri` and
@@ -79,20 +79,20 @@ pub fn authorize_url(config: &Config, endpoint: &str, redirect_uri: &str, p: &Au
 ///
 /// `client_id` is left out when empty.
 pub fn end_session_url(endpoint: &str, client_id: &str, id_token_hint: Option<&str>, post_logout_redirect_uri: Option<&str>, state: Option<&str>) -> String {
-    let mut pairs: Vec<(&str, &str)> = Vec::with_capacity(4);
-    if let Some(hint) = id_token_hint {
-        pairs.push(("id_token_hint", hint));
-    }
-    if !client_id.is_empty() {
-        pairs.push(("client_id", client_id));
-    }
-    if let Some(uri) = post_logout_redirect_uri {
-        pairs.push(("post_logout_redirect_uri", uri));
-    }
-    if let Some(state) = state {
-        pairs.push(("state", state));
-    }
-    with_query(endpoint, &pairs)
+    with_params(endpoint, |out| {
+        if let Some(hint) = id_token_hint {
+            push_param(out, "id_token_hint", hint);
+        }
+        if !client_id.is_empty() {
+            push_param(out, "client_id", client_id);
+        }
+        if let Some(uri) = post_logout_redirect_uri {
+            push_param(out, "post_logout_redirect_uri", uri);
+        }
+        if let Some(state) = state {
+            push_param(out, "state", state);
+        }
+    })
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use crate::protocol::encoding::form_decode;
 use crate::protocol::error::{codes, is_code_word};
 use crate::protocol::transaction::Transaction;
 use crate::protocol::url;
-use crate::protocol::{AuthError, Secret};
+use crate::protocol::{cut, pieces, AuthError, Secret};
 use alloc::borrow::Cow;
 
 /// The parameters of an authorization response.
@@ -45,8 +45,9 @@ pub fn parse_callback(url: &str) -> Result<CallbackParams, AuthError> {
     let mut values: [Option<String>; 5] = Default::default();
     let mut duplicate_state = false;
     let mut duplicate_other = false;
-    for segment in source.split('&') {
-        let (raw_name, raw_value) = segment.split_once('=').unwrap_or((segment, ""));
+    for segment in pieces(source, b'&') {
+        let (raw_name, raw_value) = cut(segment, b'=');
+        let raw_value = raw_value.unwrap_or("");
         let Some(name) = form_decode(raw_name) else { continue };
         let Some(index) = RESPONSE_PARAMS.iter().position(|p| *p == name) else { continue };
         let value = form_decode(raw_value).ok_or_else(|| invalid_request("the callback URL has invalid percent-encoding"))?;
@@ -87,9 +88,8 @@ fn invalid_request(description: &'static str) -> AuthError {
 
 /// True when `params` has a `code`, `state` or `error` parameter.
 fn has_response_param(params: &str) -> bool {
-    params.split('&').any(|segment| {
-        let raw_name = segment.split_once('=').map_or(segment, |(k, _)| k);
-        matches!(form_decode(raw_name).as_deref(), Some("code" | "state" | "error"))
+    pieces(params, b'&').any(|segment| {
+        matches!(form_decode(cut(segment, b'=').0).as_deref(), Some("code" | "state" | "error"))
     })
 }
 

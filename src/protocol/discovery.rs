@@ -4,7 +4,7 @@ use crate::prelude::*;
 
 use crate::protocol::error::codes;
 use crate::protocol::json::{self, Value};
-use crate::protocol::url::check_endpoint;
+use crate::protocol::url::endpoint_problem;
 use crate::protocol::{concat, AuthError};
 
 /// The metadata fields the library uses.
@@ -30,17 +30,13 @@ pub struct Metadata {
 /// `https://h/tenant` gives `https://h/tenant/.well-known/openid-configuration` and
 /// `https://h/.well-known/oauth-authorization-server/tenant`.
 pub fn discovery_urls(issuer: &str) -> [String; 2] {
-    let trimmed = issuer.strip_suffix('/').unwrap_or(issuer);
+    let trimmed = issuer.strip_suffix("/").unwrap_or(issuer);
     let oidc = concat(&[trimmed, "/.well-known/openid-configuration"]);
-    // Split at the first `/` after `scheme://`: origin, then path.
-    // The first ":" followed by "//" (a `&str` pattern would link core's substring searcher).
-    let after_scheme = trimmed
-        .match_indices(':')
-        .find(|&(i, _)| trimmed.get(i..).is_some_and(|r| r.starts_with("://")))
-        .map_or(0, |(i, _)| i + 3);
-    let path_start = trimmed.get(after_scheme..).and_then(|rest| rest.find('/')).map_or(trimmed.len(), |i| after_scheme + i);
-    let origin = trimmed.get(..path_start).unwrap_or(trimmed);
-    let path = trimmed.get(path_start..).unwrap_or("");
+    // Split at the first `/` after the first `://`: origin, then path.
+    let b = trimmed.as_bytes();
+    let after_scheme = (0..b.len()).find(|&i| b.get(i..).is_some_and(|r| r.starts_with(b"://"))).map_or(0, |i| i + 3);
+    let path_start = (after_scheme..b.len()).find(|&i| b.get(i) == Some(&b'/')).unwrap_or(b.len());
+    let (origin, path) = trimmed.split_at_checked(path_start).unwrap_or((trimmed, ""));
     let rfc8414 = concat(&[origin, "/.well-known/oauth-authorization-server", path]);
     [oidc, rfc8414]
 }
@@ -52,35 +48,49 @@ pub fn discovery_urls(issuer: &str) -> [String; 2] {
 /// A member with the wrong type (an endpoint that is not a string, a flag that is not a boolean)
 /// is `invalid_response`; `null` counts as absent.
 pub fn parse_metadata(body: &str, issuer: &str) -> Result<Metadata, AuthError> {
-    let v = json::parse(body).filter(|v| v.as_object().is_some())
-        .ok_or_else(|| AuthError::response("the issuer's metadata is not a JSON object"))?;
+    match json::parse(body) {
+        Some(v) if v.as_object().is_some() => read_metadata(&v, issuer),
+        _ => Err(AuthError::response("the issuer's metadata is not a JSON object")),
+    }
+}
+
+/// [`parse_metadata`] on the parsed object (borrowed, so no early return drops it).
+fn read_metadata(v: &Value, issuer: &str) -> Result<Metadata, AuthError> {
     if v.get("issuer").and_then(Value::as_str) != Some(issuer) {
         return Err(AuthError::new(codes::ISSUER_MISMATCH, "the metadata's issuer is not the configured issuer"));
     }
-    let endpoint = |key: &str| -> Result<Option<String>, AuthError> {
-        match v.get(key) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::String(url)) if check_endpoint(url).is_ok() => Ok(Some(url.clone())),
-            Some(_) => Err(AuthError::response("the issuer's metadata has an endpoint that is not an https URL")),
-        }
-    };
     let flag = match v.get("authorization_response_iss_parameter_supported") {
         None | Some(Value::Null) => false,
         Some(Value::Bool(b)) => *b,
         Some(_) => return Err(AuthError::response("the issuer's metadata has a non-boolean authorization_response_iss_parameter_supported")),
     };
-    Ok(Metadata {
+    let mut m = Metadata {
         issuer: String::from(issuer),
-        authorization_endpoint: endpoint("authorization_endpoint")?,
-        token_endpoint: endpoint("token_endpoint")?,
-        revocation_endpoint: endpoint("revocation_endpoint")?,
-        end_session_endpoint: endpoint("end_session_endpoint")?,
-        userinfo_endpoint: endpoint("userinfo_endpoint")?,
-        jwks_uri: endpoint("jwks_uri")?,
         iss_parameter_supported: flag,
         dpop_supported: matches!(v.get("dpop_signing_alg_values_supported"), Some(Value::Array(_))),
-    })
+        ..Metadata::default()
+    };
+    let slots = [
+        &mut m.authorization_endpoint,
+        &mut m.token_endpoint,
+        &mut m.revocation_endpoint,
+        &mut m.end_session_endpoint,
+        &mut m.userinfo_endpoint,
+        &mut m.jwks_uri,
+    ];
+    for (slot, key) in slots.into_iter().zip(ENDPOINT_KEYS) {
+        match v.get(key) {
+            None | Some(Value::Null) => {}
+            Some(Value::String(url)) if endpoint_problem(url).is_none() => *slot = Some(url.clone()),
+            Some(_) => return Err(AuthError::response("the issuer's metadata has an endpoint that is not an https URL")),
+        }
+    }
+    Ok(m)
 }
+
+/// The endpoint members read from metadata, in [`Metadata`]'s order.
+const ENDPOINT_KEYS: [&str; 6] =
+    ["authorization_endpoint", "token_endpoint", "revocation_endpoint", "end_session_endpoint", "userinfo_endpoint", "jwks_uri"];
 
 #[cfg(test)]
 mod tests {

@@ -14,23 +14,24 @@ fn b64_char(alphabet: &[u8; 64], v: u32) -> char {
 
 fn b64_encode(bytes: &[u8], alphabet: &[u8; 64], pad: bool) -> String {
     let mut out = String::with_capacity(bytes.len().div_ceil(3).saturating_mul(4));
-    for chunk in bytes.chunks(3) {
-        let b0 = chunk.first().copied().unwrap_or(0) as u32;
-        let b1 = chunk.get(1).copied().unwrap_or(0) as u32;
-        let b2 = chunk.get(2).copied().unwrap_or(0) as u32;
-        let n = (b0 << 16) | (b1 << 8) | b2;
+    let mut i = 0;
+    while i < bytes.len() {
+        let at = |k: usize| bytes.get(i + k).copied().unwrap_or(0) as u32;
+        let n = (at(0) << 16) | (at(1) << 8) | at(2);
+        let left = bytes.len() - i;
         out.push(b64_char(alphabet, n >> 18));
         out.push(b64_char(alphabet, n >> 12));
-        if chunk.len() > 1 {
+        if left > 1 {
             out.push(b64_char(alphabet, n >> 6));
         } else if pad {
             out.push('=');
         }
-        if chunk.len() > 2 {
+        if left > 2 {
             out.push(b64_char(alphabet, n));
         } else if pad {
             out.push('=');
         }
+        i += 3;
     }
     out
 }
@@ -59,7 +60,10 @@ fn b64url_value(c: u8) -> Option<u32> {
 /// low bits of the last character are ignored (RFC 4648 §3.5 lets decoders accept them).
 pub fn base64url_decode(text: &str) -> Option<Vec<u8>> {
     let bytes = text.as_bytes();
-    let data_len = bytes.iter().rposition(|&c| c != b'=').map_or(0, |i| i + 1);
+    let mut data_len = bytes.len();
+    while data_len > 0 && bytes[data_len - 1] == b'=' {
+        data_len -= 1;
+    }
     let padding = bytes.len() - data_len;
     if padding > 0 && (padding > 2 || bytes.len() % 4 != 0) {
         return None;
@@ -126,7 +130,7 @@ pub fn form_body(pairs: &[(&str, &str)]) -> String {
     out
 }
 
-fn hex_value(c: u8) -> Option<u8> {
+pub(crate) fn hex_value(c: u8) -> Option<u8> {
     match c {
         b'0'..=b'9' => Some(c - b'0'),
         b'a'..=b'f' => Some(c - b'a' + 10),
@@ -139,7 +143,7 @@ fn hex_value(c: u8) -> Option<u8> {
 /// followed by two hex digits or bytes that are not UTF-8.
 pub fn form_decode(s: &str) -> Option<String> {
     let bytes = s.as_bytes();
-    if !bytes.iter().any(|&b| b == b'%' || b == b'+') {
+    if !crate::protocol::has_any(s, b"%+") {
         return Some(String::from(s));
     }
     let mut out = Vec::with_capacity(bytes.len());
@@ -169,12 +173,12 @@ pub fn form_decode(s: &str) -> Option<String> {
 /// value). `None` when any component fails to decode.
 pub fn parse_query(query: &str) -> Option<Vec<(String, String)>> {
     let mut out = Vec::new();
-    for segment in query.split('&') {
+    for segment in crate::protocol::pieces(query, b'&') {
         if segment.is_empty() {
             continue;
         }
-        let (k, v) = segment.split_once('=').unwrap_or((segment, ""));
-        out.push((form_decode(k)?, form_decode(v)?));
+        let (k, v) = crate::protocol::cut(segment, b'=');
+        out.push((form_decode(k)?, form_decode(v.unwrap_or(""))?));
     }
     Some(out)
 }

@@ -88,8 +88,7 @@ impl Parser<'_> {
 
     fn value(&mut self, depth: usize) -> Option<Value> {
         match self.peek()? {
-            b'{' => self.object(depth + 1),
-            b'[' => self.array(depth + 1),
+            open @ (b'{' | b'[') => self.container(depth + 1, open == b'{'),
             b'"' => self.string().map(Value::String),
             b't' => self.literal(b"true", Value::Bool(true)),
             b'f' => self.literal(b"false", Value::Bool(false)),
@@ -99,75 +98,47 @@ impl Parser<'_> {
         }
     }
 
-    fn array(&mut self, depth: usize) -> Option<Value> {
+    /// An array or (`object`) an object, at the opening bracket; one loop for both.
+    fn container(&mut self, depth: usize, object: bool) -> Option<Value> {
         if depth > MAX_DEPTH {
             return None;
         }
-        self.eat(b'[')?;
+        self.i += 1;
+        let close = if object { b'}' } else { b']' };
         let mut items = Vec::new();
-        self.ws();
-        if self.eat(b']').is_some() {
-            return Some(Value::Array(items));
-        }
-        loop {
-            self.ws();
-            items.push(self.value(depth)?);
-            self.ws();
-            match self.peek()? {
-                b',' => self.i += 1,
-                b']' => {
-                    self.i += 1;
-                    return Some(Value::Array(items));
-                }
-                _ => return None,
-            }
-        }
-    }
-
-    fn object(&mut self, depth: usize) -> Option<Value> {
-        if depth > MAX_DEPTH {
-            return None;
-        }
-        self.eat(b'{')?;
         let mut members = Vec::new();
         self.ws();
-        if self.eat(b'}').is_some() {
-            return Some(Value::Object(members));
-        }
-        loop {
-            self.ws();
-            if self.peek()? != b'"' {
-                return None;
-            }
-            let key = self.string()?;
-            self.ws();
-            self.eat(b':')?;
-            self.ws();
-            let v = self.value(depth)?;
-            members.push((key, v));
-            self.ws();
-            match self.peek()? {
-                b',' => self.i += 1,
-                b'}' => {
-                    self.i += 1;
-                    return Some(Value::Object(members));
+        if self.eat(close).is_none() {
+            loop {
+                self.ws();
+                let key = if object {
+                    let key = self.string()?;
+                    self.ws();
+                    self.eat(b':')?;
+                    self.ws();
+                    Some(key)
+                } else {
+                    None
+                };
+                let v = self.value(depth)?;
+                match key {
+                    Some(key) => members.push((key, v)),
+                    None => items.push(v),
                 }
-                _ => return None,
+                self.ws();
+                if self.eat(b',').is_none() {
+                    self.eat(close)?;
+                    break;
+                }
             }
         }
+        Some(if object { Value::Object(members) } else { Value::Array(items) })
     }
 
     fn hex4(&mut self) -> Option<u32> {
         let mut v: u32 = 0;
         for _ in 0..4 {
-            let c = self.peek()?;
-            let d = match c {
-                b'0'..=b'9' => c - b'0',
-                b'a'..=b'f' => c - b'a' + 10,
-                b'A'..=b'F' => c - b'A' + 10,
-                _ => return None,
-            };
-            v = (v << 4) | d as u32;
+            v = (v << 4) | u32::from(crate::protocol::encoding::hex_value(self.peek()?)?);
             self.i += 1;
         }
         Some(v)
@@ -180,14 +151,12 @@ impl Parser<'_> {
         loop {
             let c = self.peek()?;
             match c {
-                b'"' => {
+                b'"' | b'\\' => {
                     out.push_str(self.s.get(run..self.i)?);
                     self.i += 1;
-                    return Some(out);
-                }
-                b'\\' => {
-                    out.push_str(self.s.get(run..self.i)?);
-                    self.i += 1;
+                    if c == b'"' {
+                        return Some(out);
+                    }
                     let e = self.peek()?;
                     self.i += 1;
                     let ch = match e {
@@ -311,28 +280,15 @@ fn pow10(n: u64) -> f64 {
     result
 }
 
-/// `m * 10^e` for a non-negative `m`.
+/// `m * 10^e` for a non-negative `m`, in at most two steps of 10^300 or less, so that a
+/// subnormal result isn't lost to an infinite divisor (and a huge one becomes infinity).
 fn scale(m: f64, e: i64) -> f64 {
     if m == 0.0 {
         return 0.0;
     }
-    if e >= 0 {
-        if e > 400 {
-            return f64::INFINITY;
-        }
-        m * pow10(e as u64)
-    } else {
-        let n = e.unsigned_abs();
-        if n > 400 {
-            return 0.0;
-        }
-        if n > 300 {
-            // Two steps so that a subnormal result isn't lost to an infinite divisor.
-            m / pow10(300) / pow10(n - 300)
-        } else {
-            m / pow10(n)
-        }
-    }
+    let n = e.unsigned_abs();
+    let (first, second) = (pow10(n.min(300)), pow10(n.saturating_sub(300)));
+    if e >= 0 { m * first * second } else { m / first / second }
 }
 
 /// Appends the decimal digits of `v`.
@@ -383,7 +339,8 @@ pub fn write_number(out: &mut String, v: f64) {
     }
 }
 
-/// `v` (finite, non-zero) with `digits` significant digits, in JSON syntax.
+/// `v` (finite, non-zero) with `digits` significant digits, in JSON syntax: plain for
+/// 1e-7 <= |v| < 1e21, else `d.ddde-N`.
 fn decimal(v: f64, digits: u32) -> String {
     let mut out = String::new();
     if v < 0.0 {
@@ -403,18 +360,13 @@ fn decimal(v: f64, digits: u32) -> String {
     }
     // Integer with `digits` digits: a * 10^(digits - 1 - e10), rounded.
     let shift = (digits as i64) - 1 - e10;
-    let mut scaled = if shift >= 0 {
-        if shift > 300 { a * pow10(300) * pow10((shift - 300) as u64) } else { a * pow10(shift as u64) }
-    } else {
-        a / pow10(shift.unsigned_abs())
-    };
+    let mut scaled = scale(a, shift);
     // The exponent estimate may be one off after many inexact divisions: fix it up.
-    let low = pow10(u64::from(digits) - 1);
     let high = pow10(u64::from(digits));
     if scaled >= high {
         scaled /= 10.0;
         e10 += 1;
-    } else if scaled < low {
+    } else if scaled < high / 10.0 {
         scaled *= 10.0;
         e10 -= 1;
     }
@@ -424,37 +376,32 @@ fn decimal(v: f64, digits: u32) -> String {
         m /= 10;
         e10 += 1;
     }
-    let mut digit_str = String::new();
-    write_u64(&mut digit_str, m);
-    let trimmed = digit_str.trim_end_matches('0');
-    let ds = if trimmed.is_empty() { "0" } else { trimmed };
-    let n = ds.len() as i64;
-    if (-7..21).contains(&e10) {
-        if e10 < 0 {
-            out.push_str("0.");
-            for _ in 0..(-e10 - 1) {
-                out.push('0');
-            }
-            out.push_str(ds);
-        } else {
-            let int_len = (e10 + 1) as usize;
-            if n as usize <= int_len {
-                out.push_str(ds);
-                for _ in 0..(int_len - n as usize) {
-                    out.push('0');
-                }
-            } else {
-                out.push_str(ds.get(..int_len).unwrap_or(ds));
-                out.push('.');
-                out.push_str(ds.get(int_len..).unwrap_or(""));
-            }
+    while m % 10 == 0 && m > 0 {
+        m /= 10;
+    }
+    let mut ds = String::new();
+    write_u64(&mut ds, m);
+    // Digits before the point: e10 + 1 written plainly, 1 with an exponent.
+    let plain = (-7..21).contains(&e10);
+    let point = if plain { e10 + 1 } else { 1 };
+    if point <= 0 {
+        out.push_str("0.");
+        for _ in point..0 {
+            out.push('0');
         }
-    } else {
-        out.push_str(ds.get(..1).unwrap_or("0"));
-        if n > 1 {
+    }
+    let mut i = 0;
+    for c in ds.chars() {
+        if i == point && i > 0 {
             out.push('.');
-            out.push_str(ds.get(1..).unwrap_or(""));
         }
+        out.push(c);
+        i += 1;
+    }
+    for _ in i..point {
+        out.push('0');
+    }
+    if !plain {
         out.push('e');
         write_i64(&mut out, e10);
     }
@@ -466,8 +413,28 @@ impl Value {
     /// With a repeated key, the last member wins.
     pub fn get(&self, key: &str) -> Option<&Value> {
         match self {
-            Value::Object(members) => members.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v),
+            Value::Object(members) => {
+                // (An index loop: `iter().rev().find()` is more code at opt-level z.)
+                let mut i = members.len();
+                while i > 0 {
+                    i -= 1;
+                    let (k, v) = &members[i];
+                    if k == key {
+                        return Some(v);
+                    }
+                }
+                None
+            }
             _ => None,
+        }
+    }
+    /// The string member `key`: `Some(None)` when there is no such member, `None` when it is
+    /// not a string (`null` included).
+    pub fn opt_str(&self, key: &str) -> Option<Option<&str>> {
+        match self.get(key) {
+            None => Some(None),
+            Some(Value::String(s)) => Some(Some(s)),
+            Some(_) => None,
         }
     }
     /// The string, when this is one.

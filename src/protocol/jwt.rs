@@ -14,7 +14,7 @@ use crate::protocol::AuthError;
 /// The decoded payload of a compact JWS (`header.payload.signature`) when it is a JSON object;
 /// `None` otherwise (not three parts, bad base64url, not JSON, not an object).
 pub fn decode_claims(jwt: &str) -> Option<Value> {
-    let mut parts = jwt.split('.');
+    let mut parts = crate::protocol::pieces(jwt, b'.');
     let _header = parts.next()?;
     let payload = parts.next()?;
     let _signature = parts.next()?;
@@ -109,13 +109,16 @@ pub fn check_id_token(id_token: &str, check: &IdTokenCheck<'_>) -> Result<Value,
         }
     }
     if let Some(previous) = check.previous {
-        if claims.get("iss") != previous.get("iss") {
+        // Compared as JSON text: the writer already exists, a derived `PartialEq` would be
+        // more code. (Equal values print the same; parsed values have no NaN.)
+        let differs = |key: &str| claims.get(key).map(Value::to_json) != previous.get(key).map(Value::to_json);
+        if differs("iss") {
             return Err(invalid("the refreshed ID token's iss differs from the previous one"));
         }
-        if claims.get("sub") != previous.get("sub") {
+        if differs("sub") {
             return Err(invalid("the refreshed ID token's sub differs from the previous one"));
         }
-        if claims.get("aud") != previous.get("aud") {
+        if differs("aud") {
             return Err(invalid("the refreshed ID token's aud differs from the previous one"));
         }
     }

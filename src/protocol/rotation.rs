@@ -58,12 +58,15 @@ pub struct RotationLog {
 impl RotationLog {
     /// Reads a stored log; anything unreadable is an empty log.
     pub fn decode(text: &str) -> RotationLog {
-        let entries = json::parse(text)
-            .as_ref()
-            .and_then(|v| v.get("e"))
-            .and_then(Value::as_array)
-            .map(|items| items.iter().take(MAX_ENTRIES).filter_map(decode_entry).collect())
-            .unwrap_or_default();
+        let mut entries = Vec::new();
+        let parsed = json::parse(text);
+        if let Some(items) = parsed.as_ref().and_then(|v| v.get("e")).and_then(Value::as_array) {
+            for item in items.iter().take(MAX_ENTRIES) {
+                if let Some(entry) = decode_entry(item) {
+                    entries.push(entry);
+                }
+            }
+        }
         RotationLog { entries }
     }
 
@@ -119,8 +122,10 @@ fn is_young(at: u64, now: u64) -> bool {
 }
 
 fn decode_entry(v: &Value) -> Option<Entry> {
-    let text = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_owned);
-    Some(Entry { spent: text("f")?, at: v.get("a").and_then(Value::as_u64)?, successor: text("s"), next: text("n") })
+    // (A member of another type counts as absent.)
+    let text = |k: &str| v.opt_str(k).flatten().map(String::from);
+    let at = v.get("a").and_then(Value::as_u64)?;
+    Some(Entry { spent: text("f")?, at, successor: text("s"), next: text("n") })
 }
 
 #[cfg(test)]

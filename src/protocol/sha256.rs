@@ -26,30 +26,26 @@ const H0: [u32; 8] = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f
 /// The SHA-256 digest of `data`.
 pub fn digest(data: &[u8]) -> [u8; 32] {
     let mut h = H0;
-    let mut blocks = data.chunks_exact(64);
-    for block in &mut blocks {
-        if let Ok(block) = block.try_into() {
-            compress(&mut h, block);
+    // One byte at a time through one block buffer: the data, 0x80, zeros, and the bit length
+    // as a big-endian u64 in the last 8 bytes of the last block (a second block when fewer
+    // than 9 bytes are left in the data's last one).
+    let bit_len = (data.len() as u64).wrapping_mul(8);
+    let total = (data.len() + 9).div_ceil(64) * 64;
+    let mut block = [0u8; 64];
+    for i in 0..total {
+        block[i % 64] = match data.get(i) {
+            Some(&b) => b,
+            None if i == data.len() => 0x80,
+            None if i >= total - 8 => (bit_len >> (8 * (total - 1 - i))) as u8,
+            None => 0,
+        };
+        if i % 64 == 63 {
+            compress(&mut h, &block);
         }
     }
-    // Padding: the rest, 0x80, zeros, and the bit length as a big-endian u64, filling one
-    // block, or two when fewer than 9 bytes are left in the first.
-    let rest = blocks.remainder();
-    let mut tail = [[0u8; 64]; 2];
-    for (t, &b) in tail[0].iter_mut().zip(rest) {
-        *t = b;
-    }
-    if let Some(t) = tail[0].get_mut(rest.len()) {
-        *t = 0x80;
-    }
-    let last = if rest.len() < 56 { 0 } else { 1 };
-    tail[last][56..].copy_from_slice(&(data.len() as u64).wrapping_mul(8).to_be_bytes());
-    for block in &tail[..=last] {
-        compress(&mut h, block);
-    }
     let mut out = [0u8; 32];
-    for i in 0..8 {
-        out[4 * i..4 * i + 4].copy_from_slice(&h[i].to_be_bytes());
+    for (i, o) in out.iter_mut().enumerate() {
+        *o = (h[i / 4] >> (24 - 8 * (i % 4))) as u8;
     }
     out
 }

@@ -3,7 +3,7 @@
 
 use crate::prelude::*;
 
-use crate::protocol::json::{self, ObjectWriter, Value};
+use crate::protocol::json::{self, ObjectWriter};
 use crate::protocol::Secret;
 
 /// A transaction expires this long after creation (API.md "Storage").
@@ -63,26 +63,29 @@ impl Transaction {
     /// `state` and `verifier` must not be empty; members this version doesn't know are ignored.
     pub fn decode(text: &str) -> Option<Transaction> {
         let v = json::parse(text)?;
-        v.as_object()?;
+        // (`get` is `None` for anything but an object.)
         if v.get("v")?.as_f64()? != RECORD_VERSION as f64 {
             return None;
         }
-        let string = |key: &str| v.get(key).and_then(Value::as_str).map(String::from);
-        let optional = |key: &str| match v.get(key) {
-            None => Some(None),
-            Some(Value::String(s)) => Some(Some(s.clone())),
-            Some(_) => None,
-        };
-        let state = string("s").filter(|s| !s.is_empty())?;
-        let verifier = string("p").filter(|s| !s.is_empty())?;
+        // Everything is checked before anything is copied.
+        let state = v.opt_str("s")??;
+        let verifier = v.opt_str("p")??;
+        if state.is_empty() || verifier.is_empty() {
+            return None;
+        }
+        let client_key = v.opt_str("k")??;
+        let nonce = v.opt_str("n")?;
+        let redirect_uri = v.opt_str("r")??;
+        let app_state = v.opt_str("a")?;
+        let created_at = v.get("c")?.as_u64()?;
         Some(Transaction {
-            client_key: string("k")?,
-            state,
+            client_key: client_key.into(),
+            state: state.into(),
             verifier: Secret::new(verifier),
-            nonce: optional("n")?,
-            redirect_uri: string("r")?,
-            app_state: optional("a")?,
-            created_at: v.get("c")?.as_u64()?,
+            nonce: nonce.map(String::from),
+            redirect_uri: redirect_uri.into(),
+            app_state: app_state.map(String::from),
+            created_at,
         })
     }
 }

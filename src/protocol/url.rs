@@ -9,7 +9,7 @@
 use crate::prelude::*;
 
 use crate::protocol::encoding;
-use crate::protocol::AuthError;
+use crate::protocol::{after_last, cut, has_any, pieces, AuthError};
 
 /// The parts of an absolute URL that the protocol looks at.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -36,53 +36,43 @@ pub fn split(url: &str) -> Option<Parts<'_>> {
     if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return None;
     }
-    // The scheme ends at the first ':' (it can't contain one). A char pattern, not "://": a
-    // `&str` pattern links core's substring searcher.
-    let (scheme, rest) = url.split_once(':')?;
-    let rest = rest.strip_prefix("//")?;
+    // The scheme ends at the first ':' (it can't contain one).
+    let (scheme, rest) = cut(url, b':');
+    let rest = rest?.strip_prefix("//")?;
     let mut scheme_chars = scheme.bytes();
     if !scheme_chars.next()?.is_ascii_alphabetic()
         || !scheme_chars.all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
     {
         return None;
     }
-    let (before_fragment, fragment) = match rest.split_once('#') {
-        Some((a, f)) => (a, Some(f)),
-        None => (rest, None),
+    let (before_fragment, fragment) = cut(rest, b'#');
+    let (before_query, query) = cut(before_fragment, b'?');
+    let (authority, path) = match cut(before_query, b'/') {
+        (authority, Some(_)) => before_query.split_at_checked(authority.len())?,
+        (authority, None) => (authority, ""),
     };
-    let (before_query, query) = match before_fragment.split_once('?') {
-        Some((a, q)) => (a, Some(q)),
-        None => (before_fragment, None),
-    };
-    let (authority, path) = match before_query.find('/') {
-        Some(i) => (before_query.get(..i)?, before_query.get(i..)?),
-        None => (before_query, ""),
-    };
-    if authority.contains(['@', '\\']) {
+    if has_any(authority, b"@\\") {
         return None;
     }
-    let (host, port) = if authority.starts_with('[') {
-        let end = authority.find(']')?;
-        let host = authority.get(..=end)?;
-        let after = authority.get(end + 1..)?;
-        if host.len() < 3 || host.get(1..end)?.contains(['[', ']']) {
+    let (host, port) = if authority.starts_with("[") {
+        let (inside, after) = cut(authority, b']');
+        let after = after?;
+        let host = authority.get(..inside.len() + 1)?;
+        if host.len() < 3 || has_any(inside.get(1..)?, b"[]") {
             return None;
         }
         match after {
             "" => (host, None),
-            _ => (host, Some(after.strip_prefix(':')?)),
+            _ => (host, Some(after.strip_prefix(":")?)),
         }
     } else {
-        match authority.split_once(':') {
-            Some((h, p)) => (h, Some(p)),
-            None => (authority, None),
-        }
+        cut(authority, b':')
     };
-    if host.is_empty() || (host.contains(['[', ']']) && !host.starts_with('[')) {
+    if host.is_empty() || (has_any(host, b"[]") && !host.starts_with("[")) {
         return None;
     }
     if let Some(p) = port {
-        if p.is_empty() || p.len() > 5 || !p.bytes().all(|b| b.is_ascii_digit()) {
+        if p.is_empty() || p.len() > 5 || !all_digits(p) {
             return None;
         }
     }
@@ -92,14 +82,30 @@ pub fn split(url: &str) -> Option<Parts<'_>> {
 /// One decimal IPv4 octet, written the strict way (no leading zero, which browsers read as
 /// octal, no sign).
 fn octet(s: &str) -> Option<u8> {
-    if s.is_empty() || s.len() > 3 || !s.bytes().all(|b| b.is_ascii_digit()) || (s.len() > 1 && s.starts_with('0')) {
+    let b = s.as_bytes();
+    if s.is_empty() || s.len() > 3 || !all_digits(s) || (s.len() > 1 && b[0] == b'0') {
         return None;
     }
     let mut v: u16 = 0;
-    for b in s.bytes() {
-        v = v * 10 + (b - b'0') as u16;
+    let mut i = 0;
+    while i < b.len() {
+        v = v * 10 + (b[i] - b'0') as u16;
+        i += 1;
     }
     u8::try_from(v).ok()
+}
+
+/// True when every byte of `s` is an ASCII digit (true for "").
+fn all_digits(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if !b[i].is_ascii_digit() {
+            return false;
+        }
+        i += 1;
+    }
+    true
 }
 
 /// True for `localhost`, `127.0.0.0/8` and `[::1]` (case-insensitive).
@@ -110,7 +116,7 @@ pub fn is_loopback_host(host: &str) -> bool {
     if host.eq_ignore_ascii_case("localhost") || host == "[::1]" {
         return true;
     }
-    let mut parts = host.split('.');
+    let mut parts = pieces(host, b'.');
     let mut count = 0;
     let mut first = None;
     for p in parts.by_ref() {
@@ -162,26 +168,38 @@ pub fn check_endpoint(url: &str) -> Result<(), crate::protocol::AuthError> {
 
 /// `url` with `pairs` appended to its query (`?` or `&`), each form-encoded, before any fragment.
 pub fn with_query(url: &str, pairs: &[(&str, &str)]) -> String {
-    if pairs.is_empty() {
-        return String::from(url);
-    }
-    let (base, fragment) = match url.split_once('#') {
-        Some((b, f)) => (b, Some(f)),
-        None => (url, None),
-    };
-    let mut out = String::with_capacity(url.len() + 64 * pairs.len());
+    with_params(url, |out| {
+        for (k, v) in pairs {
+            push_param(out, k, v);
+        }
+    })
+}
+
+/// `url` with the parameters that `add` appends with [`push_param`], before any fragment;
+/// `url` itself when it appends none.
+pub fn with_params(url: &str, add: impl FnOnce(&mut String)) -> String {
+    let (base, fragment) = cut(url, b'#');
+    let mut out = String::with_capacity(url.len() + 256);
     out.push_str(base);
-    if !base.contains('?') {
-        out.push('?');
-    } else if !base.ends_with(['?', '&']) {
-        out.push('&');
-    }
-    out.push_str(&encoding::form_body(pairs));
+    add(&mut out);
     if let Some(f) = fragment {
         out.push('#');
         out.push_str(f);
     }
     out
+}
+
+/// Appends `key=value`, both form-encoded, to a URL without fragment: after `?` when it has no
+/// query yet, after `&` when its query does not already end in `?` or `&`.
+pub fn push_param(out: &mut String, key: &str, value: &str) {
+    if !has_any(out, b"?") {
+        out.push('?');
+    } else if !matches!(out.as_bytes().last(), Some(b'?' | b'&')) {
+        out.push('&');
+    }
+    encoding::push_form_encoded(out, key);
+    out.push('=');
+    encoding::push_form_encoded(out, value);
 }
 
 /// The parameters a callback URL carries and [`strip_callback_params`] removes.
@@ -193,8 +211,8 @@ pub const CALLBACK_PARAMS: [&str; 6] = ["code", "state", "iss", "error", "error_
 /// the address bar and a reload parse it.
 pub(crate) fn split_fragment(fragment: &str) -> (&str, &str) {
     // `get`, not `&fragment[..i]`: index slicing links core's panic formatting (kilobytes).
-    match fragment.split_once('?') {
-        Some((route, params)) if !route.contains(['=', '&']) => (fragment.get(..=route.len()).unwrap_or(""), params),
+    match cut(fragment, b'?') {
+        (route, Some(params)) if !has_any(route, b"=&") => (fragment.get(..=route.len()).unwrap_or(""), params),
         _ => ("", fragment),
     }
 }
@@ -204,15 +222,13 @@ pub(crate) fn split_fragment(fragment: &str) -> (&str, &str) {
 /// reading may split the fragment at that `?` and see `code`.
 fn push_without_callback_params(out: &mut String, params: &str) {
     let mut first = true;
-    for segment in params.split('&') {
+    for segment in pieces(params, b'&') {
         if segment.is_empty() {
             continue;
         }
-        let raw_name = segment.split_once('=').map_or(segment, |(k, _)| k);
+        let raw_name = cut(segment, b'=').0;
         let name = encoding::form_decode(raw_name);
-        let name = name.as_deref().unwrap_or(raw_name);
-        // (Forward `split(..).last()`: a reverse search would link more of core's searcher code.)
-        let name = name.rsplit('?').next().unwrap_or(name);
+        let name = after_last(name.as_deref().unwrap_or(raw_name), b'?');
         if CALLBACK_PARAMS.contains(&name) {
             continue;
         }
@@ -246,14 +262,8 @@ pub fn strip_callback_params(url: &str) -> String {
 }
 
 fn strip_once(url: &str) -> String {
-    let (before_fragment, fragment) = match url.split_once('#') {
-        Some((b, f)) => (b, Some(f)),
-        None => (url, None),
-    };
-    let (base, query) = match before_fragment.split_once('?') {
-        Some((b, q)) => (b, Some(q)),
-        None => (before_fragment, None),
-    };
+    let (before_fragment, fragment) = cut(url, b'#');
+    let (base, query) = cut(before_fragment, b'?');
     let mut out = String::with_capacity(url.len());
     out.push_str(base);
     if let Some(q) = query {
@@ -270,8 +280,11 @@ fn strip_once(url: &str) -> String {
         push_without_callback_params(&mut kept, params);
         // `#/route?` left without parameters becomes `#/route` (only where the part before the
         // `?`s is a route, so a second pass reads the result the same way).
-        let trimmed = kept.trim_end_matches('?');
-        let fragment = if trimmed.contains(['=', '&']) { &kept } else { trimmed };
+        let mut trimmed = kept.as_str();
+        while let Some(t) = trimmed.strip_suffix("?") {
+            trimmed = t;
+        }
+        let fragment = if has_any(trimmed, b"=&") { &kept } else { trimmed };
         if !fragment.is_empty() {
             out.push('#');
             out.push_str(fragment);
