@@ -11,7 +11,7 @@ use crate::protocol::{concat, AuthError, Secret};
 use alloc::borrow::Cow;
 use core::cell::Cell;
 
-fn wrong_type(key: &str, expected: &str) -> AuthError {
+fn wrong_type(key: &'static str, expected: &'static str) -> AuthError {
     AuthError {
         code: Cow::Borrowed(codes::INVALID_CONFIG),
         description: Some(Cow::Owned(concat(&[key, " must be ", expected]))),
@@ -21,13 +21,13 @@ fn wrong_type(key: &str, expected: &str) -> AuthError {
 
 /// A JSON object read key by key.
 ///
-/// A wrong type is kept as the reader's error and every later read returns nothing; `finish`
-/// then reports it. So a whole struct is read without a `?` per key (each `?` there makes the
-/// compiler emit drop code for every key read so far), with the same outcome: the first wrong
-/// key in reading order.
+/// A wrong type is kept as the reader's error (the key and what it must be) and every later
+/// read returns nothing; `finish` then reports it. So a whole struct is read without a `?` per
+/// key (each `?` there makes the compiler emit drop code for every key read so far), with the
+/// same outcome: the first wrong key in reading order.
 pub struct Reader<'a> {
     value: &'a Value,
-    error: Cell<Option<AuthError>>,
+    error: Cell<Option<(&'static str, &'static str)>>,
 }
 
 impl<'a> Reader<'a> {
@@ -40,69 +40,76 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// Records `error` unless an earlier one is there; reads stop.
-    pub fn fail(&self, error: AuthError) {
-        let first = self.error.take().unwrap_or(error);
-        self.error.set(Some(first));
-    }
-
-    fn failed(&self) -> bool {
-        let error = self.error.take();
-        let failed = error.is_some();
-        self.error.set(error);
-        failed
+    /// Records `key must be <expected>` unless an earlier error is there; reads stop.
+    pub fn fail(&self, key: &'static str, expected: &'static str) {
+        if self.error.get().is_none() {
+            self.error.set(Some((key, expected)));
+        }
     }
 
     /// The first wrong type, if any.
     pub fn finish(&self) -> Result<(), AuthError> {
-        self.error.take().map_or(Ok(()), Err)
+        match self.error.get() {
+            None => Ok(()),
+            Some((key, expected)) => Err(wrong_type(key, expected)),
+        }
     }
 
     pub fn get(&self, key: &str) -> Option<&'a Value> {
-        if self.failed() {
+        if self.error.get().is_some() {
             return None;
         }
         self.value.get(key).filter(|v| !matches!(v, Value::Null))
     }
 
     /// `read(value)`, or the error `key must be <expected>` when it gives nothing.
-    fn typed<T>(&self, key: &str, expected: &str, read: impl FnOnce(&'a Value) -> Option<T>) -> Option<T> {
+    fn typed<T>(&self, key: &'static str, expected: &'static str, read: impl FnOnce(&'a Value) -> Option<T>) -> Option<T> {
         let v = self.get(key)?;
         let out = read(v);
         if out.is_none() {
-            self.fail(wrong_type(key, expected));
+            self.fail(key, expected);
         }
         out
     }
 
-    pub fn string(&self, key: &str) -> Option<String> {
+    pub fn string(&self, key: &'static str) -> Option<String> {
         self.typed(key, "a string", |v| v.as_str().map(String::from))
     }
 
-    pub fn number(&self, key: &str) -> Option<f64> {
+    pub fn number(&self, key: &'static str) -> Option<f64> {
         self.typed(key, "a number", Value::as_f64)
     }
 
-    pub fn boolean(&self, key: &str) -> bool {
+    /// A number that must be finite and >= 0, as whole units.
+    pub fn non_negative(&self, key: &'static str) -> Option<u64> {
+        let n = self.number(key)?;
+        if n.is_finite() && n >= 0.0 {
+            return Some(n as u64);
+        }
+        self.fail(key, "a finite number >= 0");
+        None
+    }
+
+    pub fn boolean(&self, key: &'static str) -> bool {
         self.typed(key, "a boolean", Value::as_bool).unwrap_or(false)
     }
 
-    fn param(&self, key: &str) -> Option<ParamValue> {
+    fn param(&self, key: &'static str) -> Option<ParamValue> {
         self.typed(key, "a string or an array of strings", param_value)
     }
 
     /// An object's `[key, value]` pairs, each value read by `read` (`expected` names what the
     /// values must be).
-    fn map<T>(&self, key: &str, expected: &str, read: impl Fn(&Value) -> Option<T>) -> Vec<(String, T)> {
+    fn map<T>(&self, key: &'static str, expected: &'static str, read: impl Fn(&Value) -> Option<T>) -> Vec<(String, T)> {
         let mut out = Vec::new();
         let Some(v) = self.get(key) else { return out };
         let Some(members) = v.as_object() else {
-            self.fail(wrong_type(key, "an object"));
+            self.fail(key, "an object");
             return out;
         };
         for (name, value) in members {
             let Some(value) = read(value) else {
-                self.fail(wrong_type(key, expected));
+                self.fail(key, expected);
                 return Vec::new();
             };
             out.push((name.clone(), value));
@@ -110,7 +117,7 @@ impl<'a> Reader<'a> {
         out
     }
 
-    pub fn string_map(&self, key: &str) -> Vec<(String, String)> {
+    pub fn string_map(&self, key: &'static str) -> Vec<(String, String)> {
         self.map(key, "an object of strings", |v| v.as_str().map(String::from))
     }
 }
@@ -203,13 +210,9 @@ pub fn sign_out(value: &Value) -> Result<SignOut, AuthError> {
 /// `{ minValidity }` for `getToken`, in whole seconds.
 pub fn min_validity(value: &Value) -> Result<Option<u64>, AuthError> {
     let r = Reader::new(value, "getToken options must be an object")?;
-    let n = r.number("minValidity");
+    let n = r.non_negative("minValidity");
     r.finish()?;
-    match n {
-        None => Ok(None),
-        Some(n) if n.is_finite() && n >= 0.0 => Ok(Some(n as u64)),
-        Some(_) => Err(AuthError::config("minValidity must be a finite number >= 0")),
-    }
+    Ok(n)
 }
 
 /// `{ url, method, nonce?, accessToken? }` for `generateDpopProof`.
