@@ -224,19 +224,9 @@ pub struct DpopProof {
 }
 
 pub fn dpop_proof(value: &Value) -> Result<DpopProof, AuthError> {
-    if !matches!(value, Value::Object(_)) {
-        return Err(AuthError::config("generateDpopProof needs { url, method }"));
-    }
-    let r = Reader::new(value, "")?;
-    let url = r.string("url");
+    let r = Reader::new(value, "generateDpopProof needs { url, method }")?;
+    let (url, method, nonce, access_token) = (r.string("url"), r.string("method"), r.string("nonce"), r.string("accessToken"));
     r.finish()?;
     let url = url.ok_or_else(|| AuthError::config("generateDpopProof needs a url"))?;
-    let options = DpopProof {
-        url,
-        method: r.string("method").unwrap_or_else(|| "GET".into()),
-        nonce: r.string("nonce"),
-        access_token: r.string("accessToken"),
-    };
-    r.finish()?;
-    Ok(options)
+    Ok(DpopProof { url, method: method.unwrap_or_else(|| "GET".into()), nonce, access_token })
 }
