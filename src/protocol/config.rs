@@ -141,6 +141,7 @@ impl ConfigInput {
     pub fn resolve(mut self, runtime: Runtime) -> Result<Config, AuthError> {
         // The checks borrow `self` and fill in the presets, so that an error drops it once.
         let c = self.check(runtime).map_err(AuthError::config)?;
+        self.check_urls()?;
         Ok(Config {
             client_id: self.client_id.unwrap_or_default(),
             redirect_uri: self.redirect_uri,
@@ -263,37 +264,11 @@ impl ConfigInput {
             None => {}
         }
 
-        // Endpoints and issuer: https, or http on a loopback host.
+        // Endpoints and issuer: https, or http on a loopback host (`check_urls`); no query in
+        // the issuer.
         let issuer = self.issuer.as_deref();
-        if let Some(i) = issuer {
-            check_url(i, "issuer must be an absolute URL without a fragment", "issuer must use https (or http on a loopback host)")?;
-            if crate::protocol::url::split(i).is_some_and(|p| p.query.is_some()) {
-                return Err("issuer must not have a query");
-            }
-        }
-        if let Some(e) = &self.authorization_endpoint {
-            check_url(
-                e,
-                "authorizationEndpoint must be an absolute URL without a fragment",
-                "authorizationEndpoint must use https (or http on a loopback host)",
-            )?;
-        }
-        if let Some(e) = &self.token_endpoint {
-            check_url(e, "tokenEndpoint must be an absolute URL without a fragment", "tokenEndpoint must use https (or http on a loopback host)")?;
-        }
-        if let Some(e) = &self.revocation_endpoint {
-            check_url(
-                e,
-                "revocationEndpoint must be an absolute URL without a fragment",
-                "revocationEndpoint must use https (or http on a loopback host)",
-            )?;
-        }
-        if let Some(e) = &self.end_session_endpoint {
-            check_url(
-                e,
-                "endSessionEndpoint must be an absolute URL without a fragment",
-                "endSessionEndpoint must use https (or http on a loopback host)",
-            )?;
+        if issuer.and_then(crate::protocol::url::split).is_some_and(|p| p.query.is_some()) {
+            return Err("issuer must not have a query");
         }
         if self.token_endpoint.is_none() && issuer.is_none() {
             return Err("tokenEndpoint or issuer is required");
@@ -325,9 +300,6 @@ impl ConfigInput {
             return Err("extraTokenParams has an empty key");
         }
 
-        if let Some(uri) = &self.jwks_uri {
-            check_url(uri, "jwksUri must be an absolute URL without a fragment", "jwksUri must use https (or http on a loopback host)")?;
-        }
         if self.verify_id_token_signature && self.jwks_uri.is_none() && self.issuer.is_none() {
             return Err("verifyIdTokenSignature needs jwksUri or an issuer to discover it");
         }
@@ -337,6 +309,18 @@ impl ConfigInput {
             Some(_) => return Err("tokenRequestCredentials must be \"same-origin\" or \"include\""),
         };
         Ok(Checked { provider, grant_type, encoding, storage, expiry_leeway, request_timeout_ms, client_auth_method, include_credentials })
+    }
+}
+
+impl ConfigInput {
+    /// The issuer and every endpoint (presets filled in): https, or http on a loopback host.
+    fn check_urls(&self) -> Result<(), AuthError> {
+        check_url(&self.issuer, "issuer")?;
+        check_url(&self.authorization_endpoint, "authorizationEndpoint")?;
+        check_url(&self.token_endpoint, "tokenEndpoint")?;
+        check_url(&self.revocation_endpoint, "revocationEndpoint")?;
+        check_url(&self.end_session_endpoint, "endSessionEndpoint")?;
+        check_url(&self.jwks_uri, "jwksUri")
     }
 }
 
@@ -363,14 +347,15 @@ pub const BASIC_AUTHORIZATION_ENDPOINT: &str = "https://api.basic.tech/auth/auth
 pub const BASIC_TOKEN_ENDPOINT: &str = "https://api.basic.tech/auth/token";
 pub const BASIC_SCOPE: &str = "profile";
 
-/// The endpoint rule with messages naming the key.
-fn check_url(url: &str, malformed: &'static str, insecure: &'static str) -> Result<(), &'static str> {
+/// The endpoint rule, the message naming the key.
+fn check_url(url: &Option<String>, key: &'static str) -> Result<(), AuthError> {
     use crate::protocol::url::{endpoint_problem, EndpointProblem};
-    match endpoint_problem(url) {
-        None => Ok(()),
-        Some(EndpointProblem::Malformed) => Err(malformed),
-        Some(EndpointProblem::Insecure) => Err(insecure),
-    }
+    let what = match url.as_deref().and_then(endpoint_problem) {
+        None => return Ok(()),
+        Some(EndpointProblem::Malformed) => " must be an absolute URL without a fragment",
+        Some(EndpointProblem::Insecure) => " must use https (or http on a loopback host)",
+    };
+    Err(AuthError::config_key(key, what))
 }
 
 /// `redirectUri`: absolute `http:` or `https:` (any host), no fragment (RFC 6749 §3.1.2).
