@@ -141,7 +141,7 @@ impl ConfigInput {
     pub fn resolve(mut self, runtime: Runtime) -> Result<Config, AuthError> {
         // The checks borrow `self` and fill in the presets, so that an error drops it once.
         let c = self.check(runtime).map_err(AuthError::config)?;
-        self.check_urls()?;
+        self.check_keyed(runtime)?;
         Ok(Config {
             client_id: self.client_id.unwrap_or_default(),
             redirect_uri: self.redirect_uri,
@@ -212,23 +212,9 @@ impl ConfigInput {
             Some(_) => return Err("requestTimeout must be a finite number > 0 (milliseconds)"),
         };
 
-        // Secrets and how they are sent.
-        if self.client_secret.as_ref().is_some_and(|s| s.expose().is_empty()) {
-            return Err("clientSecret must not be empty");
-        }
-        if self.api_key.as_ref().is_some_and(|s| s.expose().is_empty()) {
-            return Err("apiKey must not be empty");
-        }
+        // Secrets and how they are sent (each one alone: `check_keyed`).
         if self.client_secret.is_some() && self.api_key.is_some() {
             return Err("clientSecret and apiKey cannot both be set");
-        }
-        if runtime.has_document && !self.dangerously_allow_secrets_in_browser {
-            if self.client_secret.is_some() {
-                return Err("clientSecret is refused in a browser page unless dangerouslyAllowSecretsInBrowser is true");
-            }
-            if self.api_key.is_some() {
-                return Err("apiKey is refused in a browser page unless dangerouslyAllowSecretsInBrowser is true");
-            }
         }
         let client_auth_method = match (self.client_auth_method.as_deref(), self.client_secret.is_some()) {
             (None, false) => ClientAuthMethod::None,
@@ -313,8 +299,13 @@ impl ConfigInput {
 }
 
 impl ConfigInput {
-    /// The issuer and every endpoint (presets filled in): https, or http on a loopback host.
-    fn check_urls(&self) -> Result<(), AuthError> {
+    /// The rules whose messages start with the key: each secret not empty and, in a page,
+    /// allowed there; the issuer and every endpoint (presets filled in) https, or http on a
+    /// loopback host.
+    fn check_keyed(&self, runtime: Runtime) -> Result<(), AuthError> {
+        let page = runtime.has_document && !self.dangerously_allow_secrets_in_browser;
+        check_secret(&self.client_secret, "clientSecret", page)?;
+        check_secret(&self.api_key, "apiKey", page)?;
         check_url(&self.issuer, "issuer")?;
         check_url(&self.authorization_endpoint, "authorizationEndpoint")?;
         check_url(&self.token_endpoint, "tokenEndpoint")?;
@@ -346,6 +337,17 @@ pub const DEFAULT_SCOPE: &str = "openid";
 pub const BASIC_AUTHORIZATION_ENDPOINT: &str = "https://api.basic.tech/auth/authorize";
 pub const BASIC_TOKEN_ENDPOINT: &str = "https://api.basic.tech/auth/token";
 pub const BASIC_SCOPE: &str = "profile";
+
+/// A secret, when given, is not empty and not in a page (`page`: one that doesn't allow it).
+fn check_secret(secret: &Option<Secret>, key: &'static str, page: bool) -> Result<(), AuthError> {
+    let what = match secret {
+        None => return Ok(()),
+        Some(s) if s.expose().is_empty() => " must not be empty",
+        Some(_) if page => " is refused in a browser page unless dangerouslyAllowSecretsInBrowser is true",
+        Some(_) => return Ok(()),
+    };
+    Err(AuthError::config_key(key, what))
+}
 
 /// The endpoint rule, the message naming the key.
 fn check_url(url: &Option<String>, key: &'static str) -> Result<(), AuthError> {
