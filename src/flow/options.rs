@@ -5,19 +5,9 @@
 use crate::prelude::*;
 
 use crate::protocol::config::{ConfigInput, ParamValue};
-use crate::protocol::error::codes;
 use crate::protocol::json::Value;
-use crate::protocol::{concat, AuthError, Secret};
-use alloc::borrow::Cow;
+use crate::protocol::{AuthError, Secret};
 use core::cell::Cell;
-
-fn wrong_type(key: &'static str, expected: &'static str) -> AuthError {
-    AuthError {
-        code: Cow::Borrowed(codes::INVALID_CONFIG),
-        description: Some(Cow::Owned(concat(&[key, " must be ", expected]))),
-        status: None,
-    }
-}
 
 /// A JSON object read key by key.
 ///
@@ -40,7 +30,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// Records `key must be <expected>` unless an earlier error is there; reads stop.
+    /// Records `key` + `what` (`" must be a string"`) unless an earlier error is there; reads stop.
     pub fn fail(&self, key: &'static str, expected: &'static str) {
         if self.error.get().is_none() {
             self.error.set(Some((key, expected)));
@@ -51,7 +41,7 @@ impl<'a> Reader<'a> {
     pub fn finish(&self) -> Result<(), AuthError> {
         match self.error.get() {
             None => Ok(()),
-            Some((key, expected)) => Err(wrong_type(key, expected)),
+            Some((key, what)) => Err(AuthError::config_key(key, what)),
         }
     }
 
@@ -62,7 +52,7 @@ impl<'a> Reader<'a> {
         self.value.get(key).filter(|v| !matches!(v, Value::Null))
     }
 
-    /// `read(value)`, or the error `key must be <expected>` when it gives nothing.
+    /// `read(value)`, or the error `key` + `expected` (`" must be ..."`) when it gives nothing.
     fn typed<T>(&self, key: &'static str, expected: &'static str, read: impl FnOnce(&'a Value) -> Option<T>) -> Option<T> {
         let v = self.get(key)?;
         let out = read(v);
@@ -73,11 +63,11 @@ impl<'a> Reader<'a> {
     }
 
     pub fn string(&self, key: &'static str) -> Option<String> {
-        self.typed(key, "a string", |v| v.as_str().map(String::from))
+        self.typed(key, " must be a string", |v| v.as_str().map(String::from))
     }
 
     pub fn number(&self, key: &'static str) -> Option<f64> {
-        self.typed(key, "a number", Value::as_f64)
+        self.typed(key, " must be a number", Value::as_f64)
     }
 
     /// A number that must be finite and >= 0, as whole units.
@@ -86,16 +76,16 @@ impl<'a> Reader<'a> {
         if n.is_finite() && n >= 0.0 {
             return Some(n as u64);
         }
-        self.fail(key, "a finite number >= 0");
+        self.fail(key, " must be a finite number >= 0");
         None
     }
 
     pub fn boolean(&self, key: &'static str) -> bool {
-        self.typed(key, "a boolean", Value::as_bool).unwrap_or(false)
+        self.typed(key, " must be a boolean", Value::as_bool).unwrap_or(false)
     }
 
     fn param(&self, key: &'static str) -> Option<ParamValue> {
-        self.typed(key, "a string or an array of strings", param_value)
+        self.typed(key, " must be a string or an array of strings", param_value)
     }
 
     /// An object's `[key, value]` pairs, each value read by `read` (`expected` names what the
@@ -104,7 +94,7 @@ impl<'a> Reader<'a> {
         let mut out = Vec::new();
         let Some(v) = self.get(key) else { return out };
         let Some(members) = v.as_object() else {
-            self.fail(key, "an object");
+            self.fail(key, " must be an object");
             return out;
         };
         for (name, value) in members {
@@ -118,7 +108,7 @@ impl<'a> Reader<'a> {
     }
 
     pub fn string_map(&self, key: &'static str) -> Vec<(String, String)> {
-        self.map(key, "an object of strings", |v| v.as_str().map(String::from))
+        self.map(key, " must be an object of strings", |v| v.as_str().map(String::from))
     }
 }
 
@@ -148,7 +138,7 @@ pub fn config_input(value: &Value) -> Result<ConfigInput, AuthError> {
         domain: r.string("domain"),
         audience: r.string("audience"),
         resource: r.param("resource"),
-        extra_token_params: r.map("extraTokenParams", "an object of strings or string arrays", param_value),
+        extra_token_params: r.map("extraTokenParams", " must be an object of strings or string arrays", param_value),
         token_request_headers: r.string_map("tokenRequestHeaders"),
         scope: r.string("scope"),
         token_request_encoding: r.string("tokenRequestEncoding"),
