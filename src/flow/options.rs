@@ -5,29 +5,19 @@
 use crate::prelude::*;
 
 use crate::protocol::config::{ConfigInput, ParamValue};
-use crate::protocol::error::codes;
 use crate::protocol::json::Value;
-use crate::protocol::{concat, AuthError, Secret};
-use alloc::borrow::Cow;
+use crate::protocol::{AuthError, Secret};
 use core::cell::Cell;
-
-fn wrong_type(key: &str, expected: &str) -> AuthError {
-    AuthError {
-        code: Cow::Borrowed(codes::INVALID_CONFIG),
-        description: Some(Cow::Owned(concat(&[key, " must be ", expected]))),
-        status: None,
-    }
-}
 
 /// A JSON object read key by key.
 ///
-/// A wrong type is kept as the reader's error and every later read returns nothing; `finish`
-/// then reports it. So a whole struct is read without a `?` per key (each `?` there makes the
-/// compiler emit drop code for every key read so far), with the same outcome: the first wrong
-/// key in reading order.
+/// A wrong type is kept as the reader's error (the key and what it must be) and every later
+/// read returns nothing; `finish` then reports it. So a whole struct is read without a `?` per
+/// key (each `?` there makes the compiler emit drop code for every key read so far), with the
+/// same outcome: the first wrong key in reading order.
 pub struct Reader<'a> {
     value: &'a Value,
-    error: Cell<Option<AuthError>>,
+    error: Cell<Option<(&'static str, &'static str)>>,
 }
 
 impl<'a> Reader<'a> {
@@ -40,69 +30,76 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// Records `error` unless an earlier one is there; reads stop.
-    pub fn fail(&self, error: AuthError) {
-        let first = self.error.take().unwrap_or(error);
-        self.error.set(Some(first));
-    }
-
-    fn failed(&self) -> bool {
-        let error = self.error.take();
-        let failed = error.is_some();
-        self.error.set(error);
-        failed
+    /// Records `key` + `what` (`" must be a string"`) unless an earlier error is there; reads stop.
+    pub fn fail(&self, key: &'static str, expected: &'static str) {
+        if self.error.get().is_none() {
+            self.error.set(Some((key, expected)));
+        }
     }
 
     /// The first wrong type, if any.
     pub fn finish(&self) -> Result<(), AuthError> {
-        self.error.take().map_or(Ok(()), Err)
+        match self.error.get() {
+            None => Ok(()),
+            Some((key, what)) => Err(AuthError::config_key(key, what)),
+        }
     }
 
     pub fn get(&self, key: &str) -> Option<&'a Value> {
-        if self.failed() {
+        if self.error.get().is_some() {
             return None;
         }
         self.value.get(key).filter(|v| !matches!(v, Value::Null))
     }
 
-    /// `read(value)`, or the error `key must be <expected>` when it gives nothing.
-    fn typed<T>(&self, key: &str, expected: &str, read: impl FnOnce(&'a Value) -> Option<T>) -> Option<T> {
+    /// `read(value)`, or the error `key` + `expected` (`" must be ..."`) when it gives nothing.
+    fn typed<T>(&self, key: &'static str, expected: &'static str, read: impl FnOnce(&'a Value) -> Option<T>) -> Option<T> {
         let v = self.get(key)?;
         let out = read(v);
         if out.is_none() {
-            self.fail(wrong_type(key, expected));
+            self.fail(key, expected);
         }
         out
     }
 
-    pub fn string(&self, key: &str) -> Option<String> {
-        self.typed(key, "a string", |v| v.as_str().map(String::from))
+    pub fn string(&self, key: &'static str) -> Option<String> {
+        self.typed(key, " must be a string", |v| v.as_str().map(String::from))
     }
 
-    pub fn number(&self, key: &str) -> Option<f64> {
-        self.typed(key, "a number", Value::as_f64)
+    pub fn number(&self, key: &'static str) -> Option<f64> {
+        self.typed(key, " must be a number", Value::as_f64)
     }
 
-    pub fn boolean(&self, key: &str) -> bool {
-        self.typed(key, "a boolean", Value::as_bool).unwrap_or(false)
+    /// A number that must be finite and >= 0, as whole units.
+    pub fn non_negative(&self, key: &'static str) -> Option<u64> {
+        let n = self.number(key)?;
+        if n.is_finite() && n >= 0.0 {
+            return Some(n as u64);
+        }
+        self.fail(key, " must be a finite number >= 0");
+        None
     }
 
-    fn param(&self, key: &str) -> Option<ParamValue> {
-        self.typed(key, "a string or an array of strings", param_value)
+    pub fn boolean(&self, key: &'static str) -> bool {
+        self.typed(key, " must be a boolean", Value::as_bool).unwrap_or(false)
+    }
+
+    fn param(&self, key: &'static str) -> Option<ParamValue> {
+        self.typed(key, " must be a string or an array of strings", param_value)
     }
 
     /// An object's `[key, value]` pairs, each value read by `read` (`expected` names what the
     /// values must be).
-    fn map<T>(&self, key: &str, expected: &str, read: impl Fn(&Value) -> Option<T>) -> Vec<(String, T)> {
+    fn map<T>(&self, key: &'static str, expected: &'static str, read: impl Fn(&Value) -> Option<T>) -> Vec<(String, T)> {
         let mut out = Vec::new();
         let Some(v) = self.get(key) else { return out };
         let Some(members) = v.as_object() else {
-            self.fail(wrong_type(key, "an object"));
+            self.fail(key, " must be an object");
             return out;
         };
         for (name, value) in members {
             let Some(value) = read(value) else {
-                self.fail(wrong_type(key, expected));
+                self.fail(key, expected);
                 return Vec::new();
             };
             out.push((name.clone(), value));
@@ -110,8 +107,8 @@ impl<'a> Reader<'a> {
         out
     }
 
-    pub fn string_map(&self, key: &str) -> Vec<(String, String)> {
-        self.map(key, "an object of strings", |v| v.as_str().map(String::from))
+    pub fn string_map(&self, key: &'static str) -> Vec<(String, String)> {
+        self.map(key, " must be an object of strings", |v| v.as_str().map(String::from))
     }
 }
 
@@ -141,7 +138,7 @@ pub fn config_input(value: &Value) -> Result<ConfigInput, AuthError> {
         domain: r.string("domain"),
         audience: r.string("audience"),
         resource: r.param("resource"),
-        extra_token_params: r.map("extraTokenParams", "an object of strings or string arrays", param_value),
+        extra_token_params: r.map("extraTokenParams", " must be an object of strings or string arrays", param_value),
         token_request_headers: r.string_map("tokenRequestHeaders"),
         scope: r.string("scope"),
         token_request_encoding: r.string("tokenRequestEncoding"),
@@ -203,13 +200,9 @@ pub fn sign_out(value: &Value) -> Result<SignOut, AuthError> {
 /// `{ minValidity }` for `getToken`, in whole seconds.
 pub fn min_validity(value: &Value) -> Result<Option<u64>, AuthError> {
     let r = Reader::new(value, "getToken options must be an object")?;
-    let n = r.number("minValidity");
+    let n = r.non_negative("minValidity");
     r.finish()?;
-    match n {
-        None => Ok(None),
-        Some(n) if n.is_finite() && n >= 0.0 => Ok(Some(n as u64)),
-        Some(_) => Err(AuthError::config("minValidity must be a finite number >= 0")),
-    }
+    Ok(n)
 }
 
 /// `{ url, method, nonce?, accessToken? }` for `generateDpopProof`.
@@ -221,19 +214,9 @@ pub struct DpopProof {
 }
 
 pub fn dpop_proof(value: &Value) -> Result<DpopProof, AuthError> {
-    if !matches!(value, Value::Object(_)) {
-        return Err(AuthError::config("generateDpopProof needs { url, method }"));
-    }
-    let r = Reader::new(value, "")?;
-    let url = r.string("url");
+    let r = Reader::new(value, "generateDpopProof needs { url, method }")?;
+    let (url, method, nonce, access_token) = (r.string("url"), r.string("method"), r.string("nonce"), r.string("accessToken"));
     r.finish()?;
     let url = url.ok_or_else(|| AuthError::config("generateDpopProof needs a url"))?;
-    let options = DpopProof {
-        url,
-        method: r.string("method").unwrap_or_else(|| "GET".into()),
-        nonce: r.string("nonce"),
-        access_token: r.string("accessToken"),
-    };
-    r.finish()?;
-    Ok(options)
+    Ok(DpopProof { url, method: method.unwrap_or_else(|| "GET".into()), nonce, access_token })
 }

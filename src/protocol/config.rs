@@ -138,217 +138,193 @@ impl ConfigInput {
     /// without a fragment (any host: the https rule is for endpoints); `tokenRequestHeaders`
     /// names are HTTP tokens and values have no line breaks; `extraTokenParams` keys are not
     /// empty. Without Web Storage (`runtime.has_web_storage == false`) storage is always memory.
-    pub fn resolve(self, runtime: Runtime) -> Result<Config, AuthError> {
-        let client_id = match self.client_id {
-            Some(id) if !id.trim().is_empty() => id,
-            _ => return Err(AuthError::config("clientId is required")),
-        };
+    pub fn resolve(mut self, runtime: Runtime) -> Result<Config, AuthError> {
+        // The checks borrow `self` and fill in the presets, so that an error drops it once.
+        let c = self.check(runtime).map_err(AuthError::config)?;
+        self.check_keyed(runtime)?;
+        Ok(Config {
+            client_id: self.client_id.unwrap_or_default(),
+            redirect_uri: self.redirect_uri,
+            authorization_endpoint: self.authorization_endpoint,
+            token_endpoint: self.token_endpoint,
+            revocation_endpoint: self.revocation_endpoint,
+            end_session_endpoint: self.end_session_endpoint,
+            issuer: self.issuer,
+            provider: c.provider,
+            audience: self.audience,
+            resource: self.resource,
+            extra_token_params: self.extra_token_params,
+            token_request_headers: self.token_request_headers,
+            scope: self.scope,
+            encoding: c.encoding,
+            storage: c.storage,
+            expiry_leeway: c.expiry_leeway,
+            request_timeout_ms: c.request_timeout_ms,
+            grant_type: c.grant_type,
+            client_secret: self.client_secret,
+            client_auth_method: c.client_auth_method,
+            api_key: self.api_key,
+            dpop: self.dpop,
+            include_credentials: c.include_credentials,
+            verify_id_token_signature: self.verify_id_token_signature,
+            jwks_uri: self.jwks_uri,
+        })
+    }
+
+    /// [`Self::resolve`]'s rules: fills in the preset's endpoints and the scope, returns the
+    /// parsed values, or the message of the first rule broken.
+    fn check(&mut self, runtime: Runtime) -> Result<Checked, &'static str> {
+        if !self.client_id.as_deref().is_some_and(|id| !id.trim().is_empty()) {
+            return Err("clientId is required");
+        }
         let provider = match self.provider.as_deref() {
             None => None,
             Some("basic") => Some(Provider::Basic),
             Some("auth0") => Some(Provider::Auth0),
-            Some(_) => return Err(AuthError::config("provider must be \"basic\" or \"auth0\"")),
+            Some(_) => return Err("provider must be \"basic\" or \"auth0\""),
         };
         let grant_type = match self.grant_type.as_deref() {
             None | Some("authorization_code") => GrantType::AuthorizationCode,
             Some("client_credentials") => GrantType::ClientCredentials,
-            Some(_) => return Err(AuthError::config("grantType must be \"authorization_code\" or \"client_credentials\"")),
+            Some(_) => return Err("grantType must be \"authorization_code\" or \"client_credentials\""),
         };
         let encoding = match self.token_request_encoding.as_deref() {
             None if provider == Some(Provider::Basic) => Encoding::Json,
             None | Some("form") => Encoding::Form,
             Some("json") => Encoding::Json,
-            Some(_) => return Err(AuthError::config("tokenRequestEncoding must be \"form\" or \"json\"")),
+            Some(_) => return Err("tokenRequestEncoding must be \"form\" or \"json\""),
         };
         let storage = match self.storage.as_deref() {
             None | Some("session") => StorageKind::Session,
             Some("local") => StorageKind::Local,
             Some("memory") => StorageKind::Memory,
-            Some(_) => return Err(AuthError::config("storage must be \"session\", \"local\" or \"memory\"")),
+            Some(_) => return Err("storage must be \"session\", \"local\" or \"memory\""),
         };
         let storage = if runtime.has_web_storage { storage } else { StorageKind::Memory };
         let expiry_leeway = match self.expiry_leeway {
             None => DEFAULT_EXPIRY_LEEWAY_SECS,
             Some(v) if v.is_finite() && v >= 0.0 => v as u64,
-            Some(_) => return Err(AuthError::config("expiryLeeway must be a finite number >= 0 (seconds)")),
+            Some(_) => return Err("expiryLeeway must be a finite number >= 0 (seconds)"),
         };
         let request_timeout_ms = match self.request_timeout {
             None => DEFAULT_REQUEST_TIMEOUT_MS,
             Some(v) if v.is_finite() && v > 0.0 => (v as u32).max(1),
-            Some(_) => return Err(AuthError::config("requestTimeout must be a finite number > 0 (milliseconds)")),
+            Some(_) => return Err("requestTimeout must be a finite number > 0 (milliseconds)"),
         };
 
-        // Secrets and how they are sent.
-        if self.client_secret.as_ref().is_some_and(|s| s.expose().is_empty()) {
-            return Err(AuthError::config("clientSecret must not be empty"));
-        }
-        if self.api_key.as_ref().is_some_and(|s| s.expose().is_empty()) {
-            return Err(AuthError::config("apiKey must not be empty"));
-        }
+        // Secrets and how they are sent (each one alone: `check_keyed`).
         if self.client_secret.is_some() && self.api_key.is_some() {
-            return Err(AuthError::config("clientSecret and apiKey cannot both be set"));
-        }
-        if runtime.has_document && !self.dangerously_allow_secrets_in_browser {
-            if self.client_secret.is_some() {
-                return Err(AuthError::config(
-                    "clientSecret is refused in a browser page unless dangerouslyAllowSecretsInBrowser is true",
-                ));
-            }
-            if self.api_key.is_some() {
-                return Err(AuthError::config(
-                    "apiKey is refused in a browser page unless dangerouslyAllowSecretsInBrowser is true",
-                ));
-            }
+            return Err("clientSecret and apiKey cannot both be set");
         }
         let client_auth_method = match (self.client_auth_method.as_deref(), self.client_secret.is_some()) {
             (None, false) => ClientAuthMethod::None,
             (None, true) | (Some("client_secret_post"), true) => ClientAuthMethod::ClientSecretPost,
             (Some("client_secret_basic"), true) => ClientAuthMethod::ClientSecretBasic,
-            (Some("client_secret_post" | "client_secret_basic"), false) => {
-                return Err(AuthError::config("clientAuthMethod needs a clientSecret"))
-            }
-            (Some(_), _) => {
-                return Err(AuthError::config("clientAuthMethod must be \"client_secret_post\" or \"client_secret_basic\""))
-            }
+            (Some("client_secret_post" | "client_secret_basic"), false) => return Err("clientAuthMethod needs a clientSecret"),
+            (Some(_), _) => return Err("clientAuthMethod must be \"client_secret_post\" or \"client_secret_basic\""),
         };
 
         // Presets: explicit keys win.
-        let mut issuer = self.issuer;
-        let mut authorization_endpoint = self.authorization_endpoint;
-        let mut token_endpoint = self.token_endpoint;
-        let mut revocation_endpoint = self.revocation_endpoint;
-        let mut end_session_endpoint = self.end_session_endpoint;
         let mut preset_scope = None;
         match provider {
             Some(Provider::Basic) => {
-                authorization_endpoint.get_or_insert_with(|| String::from(BASIC_AUTHORIZATION_ENDPOINT));
-                token_endpoint.get_or_insert_with(|| String::from(BASIC_TOKEN_ENDPOINT));
+                self.authorization_endpoint.get_or_insert_with(|| String::from(BASIC_AUTHORIZATION_ENDPOINT));
+                self.token_endpoint.get_or_insert_with(|| String::from(BASIC_TOKEN_ENDPOINT));
                 preset_scope = Some(BASIC_SCOPE);
             }
             Some(Provider::Auth0) => {
                 let domain = match self.domain.as_deref() {
-                    None => return Err(AuthError::config("domain is required with provider \"auth0\"")),
+                    None => return Err("domain is required with provider \"auth0\""),
                     Some(d) if !is_bare_host(d) => {
-                        return Err(AuthError::config(
-                            "domain must be a bare host name, with an optional port (no scheme, no path)",
-                        ))
+                        return Err("domain must be a bare host name, with an optional port (no scheme, no path)")
                     }
                     Some(d) => d,
                 };
                 let https = |path: &str| concat(&["https://", domain, path]);
-                issuer.get_or_insert_with(|| https("/"));
-                authorization_endpoint.get_or_insert_with(|| https("/authorize"));
-                token_endpoint.get_or_insert_with(|| https("/oauth/token"));
-                revocation_endpoint.get_or_insert_with(|| https("/oauth/revoke"));
-                end_session_endpoint.get_or_insert_with(|| https("/oidc/logout"));
+                self.issuer.get_or_insert_with(|| https("/"));
+                self.authorization_endpoint.get_or_insert_with(|| https("/authorize"));
+                self.token_endpoint.get_or_insert_with(|| https("/oauth/token"));
+                self.revocation_endpoint.get_or_insert_with(|| https("/oauth/revoke"));
+                self.end_session_endpoint.get_or_insert_with(|| https("/oidc/logout"));
             }
             None => {}
         }
 
-        // Endpoints and issuer: https, or http on a loopback host.
-        if let Some(i) = &issuer {
-            check_url(i, "issuer must be an absolute URL without a fragment", "issuer must use https (or http on a loopback host)")?;
-            if crate::protocol::url::split(i).is_some_and(|p| p.query.is_some()) {
-                return Err(AuthError::config("issuer must not have a query"));
-            }
+        // Endpoints and issuer: https, or http on a loopback host (`check_urls`); no query in
+        // the issuer.
+        let issuer = self.issuer.as_deref();
+        if issuer.and_then(crate::protocol::url::split).is_some_and(|p| p.query.is_some()) {
+            return Err("issuer must not have a query");
         }
-        if let Some(e) = &authorization_endpoint {
-            check_url(
-                e,
-                "authorizationEndpoint must be an absolute URL without a fragment",
-                "authorizationEndpoint must use https (or http on a loopback host)",
-            )?;
-        }
-        if let Some(e) = &token_endpoint {
-            check_url(e, "tokenEndpoint must be an absolute URL without a fragment", "tokenEndpoint must use https (or http on a loopback host)")?;
-        }
-        if let Some(e) = &revocation_endpoint {
-            check_url(
-                e,
-                "revocationEndpoint must be an absolute URL without a fragment",
-                "revocationEndpoint must use https (or http on a loopback host)",
-            )?;
-        }
-        if let Some(e) = &end_session_endpoint {
-            check_url(
-                e,
-                "endSessionEndpoint must be an absolute URL without a fragment",
-                "endSessionEndpoint must use https (or http on a loopback host)",
-            )?;
-        }
-        if token_endpoint.is_none() && issuer.is_none() {
-            return Err(AuthError::config("tokenEndpoint or issuer is required"));
+        if self.token_endpoint.is_none() && issuer.is_none() {
+            return Err("tokenEndpoint or issuer is required");
         }
 
         // The code flow's own needs.
         match (&self.redirect_uri, grant_type) {
-            (None, GrantType::AuthorizationCode) => return Err(AuthError::config("redirectUri is required")),
+            (None, GrantType::AuthorizationCode) => return Err("redirectUri is required"),
             (Some(r), _) => check_redirect_uri(r)?,
             (None, GrantType::ClientCredentials) => {}
         }
-        if grant_type == GrantType::AuthorizationCode && authorization_endpoint.is_none() && issuer.is_none() {
-            return Err(AuthError::config("authorizationEndpoint or issuer is required"));
-        }
-        let scope = match grant_type {
-            GrantType::AuthorizationCode => {
-                Some(self.scope.unwrap_or_else(|| String::from(preset_scope.unwrap_or(DEFAULT_SCOPE))))
+        if grant_type == GrantType::AuthorizationCode {
+            if self.authorization_endpoint.is_none() && issuer.is_none() {
+                return Err("authorizationEndpoint or issuer is required");
             }
-            GrantType::ClientCredentials => self.scope,
-        };
+            self.scope.get_or_insert_with(|| String::from(preset_scope.unwrap_or(DEFAULT_SCOPE)));
+        }
 
         // Request extras.
         for (name, value) in &self.token_request_headers {
             if !is_header_name(name) {
-                return Err(AuthError::config("tokenRequestHeaders has a name that is not a valid HTTP header name"));
+                return Err("tokenRequestHeaders has a name that is not a valid HTTP header name");
             }
             if value.contains(['\r', '\n', '\0']) {
-                return Err(AuthError::config("tokenRequestHeaders has a value with a line break or NUL"));
+                return Err("tokenRequestHeaders has a value with a line break or NUL");
             }
         }
         if self.extra_token_params.iter().any(|(k, _)| k.is_empty()) {
-            return Err(AuthError::config("extraTokenParams has an empty key"));
+            return Err("extraTokenParams has an empty key");
         }
 
-        if let Some(uri) = &self.jwks_uri {
-            check_url(uri, "jwksUri must be an absolute URL without a fragment", "jwksUri must use https (or http on a loopback host)")?;
-        }
-        if self.verify_id_token_signature && self.jwks_uri.is_none() && issuer.is_none() {
-            return Err(AuthError::config("verifyIdTokenSignature needs jwksUri or an issuer to discover it"));
+        if self.verify_id_token_signature && self.jwks_uri.is_none() && self.issuer.is_none() {
+            return Err("verifyIdTokenSignature needs jwksUri or an issuer to discover it");
         }
         let include_credentials = match self.token_request_credentials.as_deref() {
             None | Some("same-origin") => false,
             Some("include") => true,
-            Some(_) => return Err(AuthError::config("tokenRequestCredentials must be \"same-origin\" or \"include\"")),
+            Some(_) => return Err("tokenRequestCredentials must be \"same-origin\" or \"include\""),
         };
-
-        Ok(Config {
-            client_id,
-            redirect_uri: self.redirect_uri,
-            authorization_endpoint,
-            token_endpoint,
-            revocation_endpoint,
-            end_session_endpoint,
-            issuer,
-            provider,
-            audience: self.audience,
-            resource: self.resource,
-            extra_token_params: self.extra_token_params,
-            token_request_headers: self.token_request_headers,
-            scope,
-            encoding,
-            storage,
-            expiry_leeway,
-            request_timeout_ms,
-            grant_type,
-            client_secret: self.client_secret,
-            client_auth_method,
-            api_key: self.api_key,
-            dpop: self.dpop,
-            include_credentials,
-            verify_id_token_signature: self.verify_id_token_signature,
-            jwks_uri: self.jwks_uri,
-        })
+        Ok(Checked { provider, grant_type, encoding, storage, expiry_leeway, request_timeout_ms, client_auth_method, include_credentials })
     }
+}
+
+impl ConfigInput {
+    /// The rules whose messages start with the key: each secret not empty and, in a page,
+    /// allowed there; the issuer and every endpoint (presets filled in) https, or http on a
+    /// loopback host.
+    fn check_keyed(&self, runtime: Runtime) -> Result<(), AuthError> {
+        let page = runtime.has_document && !self.dangerously_allow_secrets_in_browser;
+        check_secret(&self.client_secret, "clientSecret", page)?;
+        check_secret(&self.api_key, "apiKey", page)?;
+        check_url(&self.issuer, "issuer")?;
+        check_url(&self.authorization_endpoint, "authorizationEndpoint")?;
+        check_url(&self.token_endpoint, "tokenEndpoint")?;
+        check_url(&self.revocation_endpoint, "revocationEndpoint")?;
+        check_url(&self.end_session_endpoint, "endSessionEndpoint")?;
+        check_url(&self.jwks_uri, "jwksUri")
+    }
+}
+
+/// The values [`ConfigInput::check`] parsed.
+struct Checked {
+    provider: Option<Provider>,
+    grant_type: GrantType,
+    encoding: Encoding,
+    storage: StorageKind,
+    expiry_leeway: u64,
+    request_timeout_ms: u32,
+    client_auth_method: ClientAuthMethod,
+    include_credentials: bool,
 }
 
 /// `expiryLeeway` when not configured, in seconds.
@@ -362,26 +338,38 @@ pub const BASIC_AUTHORIZATION_ENDPOINT: &str = "https://api.basic.tech/auth/auth
 pub const BASIC_TOKEN_ENDPOINT: &str = "https://api.basic.tech/auth/token";
 pub const BASIC_SCOPE: &str = "profile";
 
-/// The endpoint rule with messages naming the key.
-fn check_url(url: &str, malformed: &'static str, insecure: &'static str) -> Result<(), AuthError> {
+/// A secret, when given, is not empty and not in a page (`page`: one that doesn't allow it).
+fn check_secret(secret: &Option<Secret>, key: &'static str, page: bool) -> Result<(), AuthError> {
+    let what = match secret {
+        None => return Ok(()),
+        Some(s) if s.expose().is_empty() => " must not be empty",
+        Some(_) if page => " is refused in a browser page unless dangerouslyAllowSecretsInBrowser is true",
+        Some(_) => return Ok(()),
+    };
+    Err(AuthError::config_key(key, what))
+}
+
+/// The endpoint rule, the message naming the key.
+fn check_url(url: &Option<String>, key: &'static str) -> Result<(), AuthError> {
     use crate::protocol::url::{endpoint_problem, EndpointProblem};
-    match endpoint_problem(url) {
-        None => Ok(()),
-        Some(EndpointProblem::Malformed) => Err(AuthError::config(malformed)),
-        Some(EndpointProblem::Insecure) => Err(AuthError::config(insecure)),
-    }
+    let what = match url.as_deref().and_then(endpoint_problem) {
+        None => return Ok(()),
+        Some(EndpointProblem::Malformed) => " must be an absolute URL without a fragment",
+        Some(EndpointProblem::Insecure) => " must use https (or http on a loopback host)",
+    };
+    Err(AuthError::config_key(key, what))
 }
 
 /// `redirectUri`: absolute `http:` or `https:` (any host), no fragment (RFC 6749 §3.1.2).
-fn check_redirect_uri(uri: &str) -> Result<(), AuthError> {
+fn check_redirect_uri(uri: &str) -> Result<(), &'static str> {
     let Some(parts) = crate::protocol::url::split(uri) else {
-        return Err(AuthError::config("redirectUri must be an absolute http or https URL"));
+        return Err("redirectUri must be an absolute http or https URL");
     };
     if !parts.scheme.eq_ignore_ascii_case("https") && !parts.scheme.eq_ignore_ascii_case("http") {
-        return Err(AuthError::config("redirectUri must be an absolute http or https URL"));
+        return Err("redirectUri must be an absolute http or https URL");
     }
     if parts.fragment.is_some() {
-        return Err(AuthError::config("redirectUri must not have a fragment"));
+        return Err("redirectUri must not have a fragment");
     }
     Ok(())
 }

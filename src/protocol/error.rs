@@ -59,6 +59,15 @@ impl AuthError {
     }
     /// `invalid_config` with a fixed description.
     pub fn config(description: &'static str) -> Self { Self::new(codes::INVALID_CONFIG, description) }
+    /// `invalid_config` described by `key` and what is wrong with it, joined (`what` starts
+    /// with a space: `"clientId"`, `" is required"`).
+    pub fn config_key(key: &str, what: &str) -> Self {
+        AuthError {
+            code: Cow::Borrowed(codes::INVALID_CONFIG),
+            description: Some(Cow::Owned(crate::protocol::concat(&[key, what]))),
+            status: None,
+        }
+    }
     /// `invalid_response` with a fixed description.
     pub fn response(description: &'static str) -> Self { Self::new(codes::INVALID_RESPONSE, description) }
 

@@ -217,56 +217,52 @@ pub struct TokenSet {
 ///
 /// Also: an empty `access_token` is `invalid_response`; `null` counts as absent for the
 /// optional members; an empty `refresh_token`, `id_token` or `scope` counts as absent; an empty
-/// `token_type` is `Bearer`; `expires_in` may have a fraction (dropped) and surrounding spaces
-/// in its string form; `expires_in: 0` means expired now; `expires_at` is capped at 2^53 - 1.
+/// `token_type` is `Bearer`; `expires_in` may have a fraction (dropped) and surrounding JSON
+/// blanks in its string form (which is read as JSON); `expires_in: 0` means expired now; `expires_at` is capped at 2^53 - 1.
 pub fn parse_token_response(status: u16, body: &str, now: u64) -> Result<TokenSet, AuthError> {
     if !(200..300).contains(&status) {
         return Err(error::from_error_response(status, body));
     }
-    let v = json::parse(body).ok_or_else(|| bad(status, "the token response is not JSON"))?;
-    if v.as_object().is_none() {
-        return Err(bad(status, "the token response is not a JSON object"));
-    }
-    let access_token = match v.get("access_token") {
-        Some(Value::String(s)) if !s.is_empty() => Secret::new(s.as_str()),
-        _ => return Err(bad(status, "the token response has no string access_token")),
+    let bad = |description: Cow<'static, str>| AuthError {
+        code: Cow::Borrowed(codes::INVALID_RESPONSE),
+        description: Some(description),
+        status: Some(status),
     };
-    let optional = |key: &str, message: &'static str| match v.get(key) {
+    let v = json::parse(body)
+        .filter(|v| v.as_object().is_some())
+        .ok_or_else(|| bad(Cow::Borrowed("the token response is not a JSON object")))?;
+    // A string member; `null` and "" count as absent.
+    let text = |key: &'static str| match v.get(key) {
         None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) if s.is_empty() => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s.as_str())),
-        Some(_) => Err(bad(status, message)),
+        Some(Value::String(s)) => Ok(Some(s.as_str()).filter(|s| !s.is_empty())),
+        Some(_) => Err(bad(Cow::Owned(concat(&["the token response's ", key, " is not a string"])))),
     };
-    let token_type = optional("token_type", "the token response's token_type is not a string")?.unwrap_or("Bearer");
-    let refresh_token = optional("refresh_token", "the token response's refresh_token is not a string")?;
-    let id_token = optional("id_token", "the token response's id_token is not a string")?;
-    let scope = optional("scope", "the token response's scope is not a string")?;
-    let expires_in = match v.get("expires_in") {
-        None | Some(Value::Null) => None,
-        Some(Value::Number(n)) => Some(*n),
-        Some(Value::String(s)) => Some(
-            json::parse_number(s.trim_matches(|c| c == ' ' || c == '\t'))
-                .ok_or_else(|| bad(status, "the token response's expires_in is not a number"))?,
+    let access_token =
+        text("access_token")?.ok_or_else(|| bad(Cow::Borrowed("the token response has no access_token")))?;
+    let token_type = text("token_type")?.unwrap_or("Bearer");
+    let refresh_token = text("refresh_token")?;
+    let id_token = text("id_token")?;
+    let scope = text("scope")?;
+    let expires_at = match v.get("expires_in") {
+        None | Some(Value::Null) => jwt::expiry(access_token),
+        // The string form is read as JSON too: a number with optional surrounding blanks.
+        Some(e) => Some(
+            match e {
+                Value::String(s) => json::parse(s).and_then(|n| n.as_f64()),
+                n => n.as_f64(),
+            }
+            .and_then(|n| expires_at(n, now))
+            .ok_or_else(|| bad(Cow::Borrowed("the token response's expires_in is not a finite number >= 0")))?,
         ),
-        Some(_) => return Err(bad(status, "the token response's expires_in is not a number")),
-    };
-    let expires_at = match expires_in {
-        Some(n) => Some(expires_at(n, now).ok_or_else(|| bad(status, "the token response's expires_in is negative or not finite"))?),
-        None => jwt::expiry(access_token.expose()),
     };
     Ok(TokenSet {
-        access_token,
+        access_token: Secret::new(access_token),
         token_type: String::from(token_type),
         expires_at,
         refresh_token: refresh_token.map(Secret::new),
         id_token: id_token.map(Secret::new),
         scope: scope.map(String::from),
     })
-}
-
-/// `invalid_response` for a 2xx answer, with its status.
-fn bad(status: u16, description: &'static str) -> AuthError {
-    AuthError { code: Cow::Borrowed(codes::INVALID_RESPONSE), description: Some(Cow::Borrowed(description)), status: Some(status) }
 }
 
 /// Above this an `expires_in` is an absolute time in seconds (API.md "Expiry").
@@ -683,6 +679,27 @@ mod tests {
         invalid(200, r#"{"access_token":"a","expires_in":[3600]}"#);
         invalid(200, r#"{"access_token":"a","expires_in":1e400}"#);
         invalid(204, "");
+    }
+
+    #[test]
+    fn invalid_answer_descriptions() {
+        let says = |body: &str| invalid(200, body).description.unwrap_or_default();
+        assert_eq!(says("<html>ok</html>"), "the token response is not a JSON object");
+        assert_eq!(says("[1]"), "the token response is not a JSON object");
+        assert_eq!(says(r#"{"token":"a"}"#), "the token response has no access_token");
+        assert_eq!(says(r#"{"access_token":""}"#), "the token response has no access_token");
+        assert_eq!(says(r#"{"access_token":7}"#), "the token response's access_token is not a string");
+        for key in ["token_type", "refresh_token", "id_token", "scope"] {
+            let body = [r#"{"access_token":"a",""#, key, r#"":{}}"#].concat();
+            assert_eq!(says(&body), ["the token response's ", key, " is not a string"].concat());
+        }
+        for e in ["-1", r#""-1""#, r#""soon""#, r#""\"5\"""#, "true", "[3600]", "1e400"] {
+            let body = [r#"{"access_token":"a","expires_in":"#, e, "}"].concat();
+            assert_eq!(says(&body), "the token response's expires_in is not a finite number >= 0", "{e}");
+        }
+        // The string form allows blanks around the number (read as JSON).
+        let t = parse_token_response(200, r#"{"access_token":"a","expires_in":"\t60\n"}"#, NOW).unwrap();
+        assert_eq!(t.expires_at, Some(NOW + 60));
     }
 
     #[test]
