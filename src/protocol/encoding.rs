@@ -166,7 +166,7 @@ pub fn form_decode(s: &str) -> Option<String> {
             }
         }
     }
-    String::from_utf8(out).ok()
+    crate::protocol::utf8(&out)
 }
 
 /// Splits `a=1&b=2` into decoded pairs (empty segments skipped; a key without `=` has an empty

@@ -22,8 +22,7 @@ pub fn decode_claims(jwt: &str) -> Option<Value> {
         return None;
     }
     let bytes = base64url_decode(payload)?;
-    let text = core::str::from_utf8(&bytes).ok()?;
-    let claims = json::parse(text)?;
+    let claims = json::parse(&crate::protocol::utf8(&bytes)?)?;
     claims.as_object()?;
     Some(claims)
 }
