@@ -160,9 +160,15 @@ pub mod flow;
 #[cfg(all(feature = "standalone", target_arch = "wasm32", not(test)))]
 mod standalone;
 
-#[cfg(target_arch = "wasm32")]
+// The npm build (`standalone` on wasm32) is the flows behind a plain C ABI (`abi`), read by a
+// hand-written JavaScript loader; the browser adapters, the Rust client and the wasm-bindgen
+// surface are for the other wasm32 builds (Rust front ends, `wasm-pack test`).
+#[cfg(any(test, all(feature = "standalone", target_arch = "wasm32")))]
+mod abi;
+
+#[cfg(all(target_arch = "wasm32", not(feature = "standalone")))]
 pub mod web;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", not(feature = "standalone")))]
 pub mod client;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", not(feature = "standalone")))]
 pub mod js;
