@@ -1,22 +1,24 @@
 #!/usr/bin/env node
-// Assembles the publishable npm package from wasm-bindgen's outputs and pkg-template/.
+// Assembles the publishable npm package from the optimised WebAssembly modules and pkg-template/.
 //
-//   node pkg-template/assemble.mjs <bindgen-dir> <out-dir>      e.g. target/bindgen pkg
+//   node pkg-template/assemble.mjs <wasm-dir> <out-dir>      e.g. target/wasm pkg
 //
-// Two builds of the crate (scripts/build.sh), each with
-// <bindgen-dir>/<build>/web      wasm-bindgen --target web                                   output
-// <bindgen-dir>/<build>/classic  wasm-bindgen --target no-modules --no-modules-global wasmOAuth output
-// where <build> is `core` (no DPoP, no ID token signature check: the package's main entry,
-// `wasm-oauth`) and `full` (everything: the `wasm-oauth/full` entry).
+// Two builds of the crate (scripts/build.sh: cargo, then wasm-opt), each one module,
+// <wasm-dir>/<build>/wasm_oauth.wasm, where <build> is `core` (no DPoP, no ID token signature
+// check: the package's main entry, `wasm-oauth`) and `full` (everything: `wasm-oauth/full`).
+// The module has the plain C ABI of src/abi.rs (no wasm-bindgen): no imports; exports
+// `memory`, `alloc` and `run` (checked). The JavaScript around it is hand-written:
+// pkg-template/loader.js (instantiates the module; `init`, `initSync` and the private `run`) and
+// pkg-template/executor.js (the API), the same for both builds.
 //
 // Writes into <out-dir> exactly the files listed below (and removes anything else there), for
 // the core build under the base name wasm_oauth and for the full one under wasm_oauth_full:
-//   wasm_oauth.js            web-target ES module glue          (browsers, bundlers: `await init()`)
-//   wasm_oauth.node.js       Node entry: initSync from disk, re-exports the glue
-//   wasm_oauth.classic.js    no-modules glue + footer setting `wasmOAuth.ready` (<script src>)
-//   wasm_oauth_bg.wasm       the module (one copy when both targets produced identical bytes,
-//                            else the classic one is shipped as wasm_oauth.classic_bg.wasm)
-//   wasm_oauth.d.ts          hand-written types (pkg-template/), replacing the generated ones
+//   wasm_oauth.js            ES module: loader + executor      (browsers, bundlers: `await init()`)
+//   wasm_oauth.node.js       Node entry: initSync from disk, re-exports the ES module
+//   wasm_oauth.classic.js    classic script: loader + executor in pkg-template/classic.js, the
+//                            global `wasmOAuth` with `wasmOAuth.ready` (<script src>)
+//   wasm_oauth_bg.wasm       the module (one file for all three)
+//   wasm_oauth.d.ts          hand-written types (pkg-template/)
 //                            (wasm_oauth_full.d.ts re-exports them: the API is the same)
 //   wasm_oauth.classic.d.ts  types of the `wasmOAuth` global
 //   README.md, package.json  (version from Cargo.toml), LICENSE* files found in the repo root
@@ -30,7 +32,6 @@ import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 
 const NAME = "wasm_oauth";
-const GLOBAL = "wasmOAuth";
 const templateDir = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.dirname(templateDir);
 
@@ -39,14 +40,14 @@ function fail(message) {
   process.exit(1);
 }
 
-const [bindgenArg, outArg, ...extra] = process.argv.slice(2);
-if (!bindgenArg || !outArg || extra.length) {
-  fail("usage: node pkg-template/assemble.mjs <bindgen-dir> <out-dir>");
+const [wasmArg, outArg, ...extra] = process.argv.slice(2);
+if (!wasmArg || !outArg || extra.length) {
+  fail("usage: node pkg-template/assemble.mjs <wasm-dir> <out-dir>");
 }
-const bindgenDir = path.resolve(bindgenArg);
+const wasmDir = path.resolve(wasmArg);
 const outDir = path.resolve(outArg);
 const inside = (dir, parent) => dir === parent || dir.startsWith(parent + path.sep);
-if (outDir === repoRoot || inside(outDir, templateDir) || inside(outDir, bindgenDir) || outDir === path.parse(outDir).root) {
+if (outDir === repoRoot || inside(outDir, templateDir) || inside(outDir, wasmDir) || outDir === path.parse(outDir).root) {
   fail(`refusing to use ${outDir} as the output directory (its other files would be removed)`);
 }
 
@@ -75,32 +76,28 @@ function read(file, what) {
 const template = (name) => read(path.join(templateDir, name), "pkg-template");
 
 // ---- inputs ---------------------------------------------------------------------------------
-const WASM_MAGIC = Buffer.from([0x00, 0x61, 0x73, 0x6d]);
+// The loader (pkg-template/loader.js) relies on exactly this interface (src/abi.rs).
+const ABI = { imports: "", exports: "memory:memory alloc:function run:function" };
 function readBuild(build) {
-  const dir = path.join(bindgenDir, build);
-  const webJs = read(path.join(dir, "web", `${NAME}.js`), "wasm-bindgen --target web").toString("utf8");
-  const webWasm = read(path.join(dir, "web", `${NAME}_bg.wasm`), "wasm-bindgen --target web");
-  const classicJs = read(path.join(dir, "classic", `${NAME}.js`), "wasm-bindgen --target no-modules").toString("utf8");
-  const classicWasm = read(path.join(dir, "classic", `${NAME}_bg.wasm`), "wasm-bindgen --target no-modules");
-  for (const [label, bytes] of [["web", webWasm], ["classic", classicWasm]]) {
-    if (!bytes.subarray(0, 4).equals(WASM_MAGIC)) fail(`${build}/${label}/${NAME}_bg.wasm is not a WebAssembly module`);
+  const file = path.join(wasmDir, build, `${NAME}.wasm`);
+  const wasm = read(file, "scripts/build.sh: cargo + wasm-opt");
+  let module;
+  try {
+    module = new WebAssembly.Module(wasm);
+  } catch (error) {
+    fail(`${path.relative(process.cwd(), file)} is not a valid WebAssembly module: ${error.message}`);
   }
-  if (!/export\s*\{\s*initSync\s*,\s*__wbg_init as default\s*\}/.test(webJs)) {
-    fail(`${build}/web/${NAME}.js does not look like wasm-bindgen --target web output (no \`export { initSync, __wbg_init as default }\`)`);
+  const list = (entries) => entries.map((e) => `${e.module ? `${e.module}.` : ""}${e.name}:${e.kind}`).join(" ");
+  const shape = { imports: list(WebAssembly.Module.imports(module)), exports: list(WebAssembly.Module.exports(module)) };
+  for (const key of ["imports", "exports"]) {
+    if (shape[key] !== ABI[key]) {
+      fail(`${build}/${NAME}.wasm ${key} "${shape[key]}", not the "${ABI[key]}" of src/abi.rs (built without --features standalone? wasm-opt not run?)`);
+    }
   }
-  if (!new RegExp(`^\\s*let ${GLOBAL} = \\(function\\(exports\\)`, "m").test(classicJs)) {
-    fail(`${build}/classic/${NAME}.js does not define the global \`${GLOBAL}\` (expected --target no-modules --no-modules-global ${GLOBAL})`);
-  }
-  return { webJs, webWasm, classicJs, classicWasm };
+  return wasm;
 }
 const core = readBuild("core");
 const full = readBuild("full");
-// The two builds' glue is the same code (the crate's one export, `run`, and the same imports):
-// only the wasm file name differs in what is shipped. Checked, so a change of surface in one
-// build only shows up here rather than as a broken entry.
-for (const key of ["webJs", "classicJs"]) {
-  if (core[key] !== full[key]) console.warn(`assemble: warning: the core and full builds' ${key} glue differ`);
-}
 
 // ---- version from Cargo.toml ([package] version = "x.y.z") ----------------------------------
 function cargoVersion() {
@@ -123,46 +120,43 @@ const version = cargoVersion();
 const files = new Map(); // file name in outDir -> Buffer
 const put = (name, content) => files.set(name, Buffer.isBuffer(content) ? content : Buffer.from(content, "utf8"));
 
-// The API is the executor (pkg-template/executor.js) over the glue's one export, `run`, which
-// stays private: the ES module is the glue without that export plus the executor; the classic
-// script runs the executor (exports removed) on `wasmOAuth.run` and puts the API on the global.
-// The executor is the same text in both builds: in the core one, the effects only the full
-// build asks for (dpopKey, dpopSign, dpopForget, verify) are never requested.
+// The API is the executor (pkg-template/executor.js) over the loader's private `run`: the ES
+// module is the loader followed by the executor; the classic script puts both (exports
+// removed) into pkg-template/classic.js, which attaches the exports to the global. The
+// executor is the same text in both builds: in the core one, the effects only the full build
+// asks for (dpopKey, dpopSign, dpopForget, verify) are never requested.
+const loader = template("loader.js").toString("utf8");
 const executor = template("executor.js").toString("utf8");
-const RUN_EXPORT = /^export function run\(/m;
-const API_NAMES = [...executor.matchAll(/^export (?:class|const|function) ([A-Za-z_$][\w$]*)/gm)].map((m) => m[1]);
-// Minified (whitespace, comments, local names): the glue and executor are a third of the
-// package's gzip size otherwise. The checks below read the unminified sources.
-const { transformSync } = await import("esbuild").catch(() => fail("esbuild missing: run npm ci (it is a dev dependency)"));
-const minify = (code, format) => transformSync(code, { minify: true, format, target: "es2020", legalComments: "none" }).code;
-const footer = template("classic-footer.js").toString("utf8");
-if (!footer.includes("__WASM_FILE__")) fail("classic-footer.js lost its __WASM_FILE__ placeholder");
+const classic = template("classic.js").toString("utf8");
 const nodeEntry = template(`${NAME}.node.js`).toString("utf8");
 const classicDts = template(`${NAME}.classic.d.ts`).toString("utf8");
-const WASM_URL = `new URL('${NAME}_bg.wasm', import.meta.url)`;
+const WASM_URL = 'new URL("__WASM_FILE__", import.meta.url)';
+if (loader.split(WASM_URL).length !== 2) fail(`loader.js does not load its wasm with exactly one \`${WASM_URL}\` (bundlers look for that form)`);
+for (const mark of ["__BODY__", "__EXPORTS__", "__WASM_FILE__"]) {
+  if (classic.split(mark).length !== 2) fail(`classic.js must have exactly one ${mark} placeholder`);
+}
+if (/^function run\(/m.test(executor) || !/^function run\(/m.test(loader)) fail("`run` must be defined by loader.js (and only there)");
+const EXPORT = /^export (?:default )?(?=(?:async )?(?:function|class|const|let) )/gm;
+const EXPORT_NAMES = [...`${loader}\n${executor}`.matchAll(/^export (?:default )?(?:async )?(?:function\*?|class|const|let) ([A-Za-z_$][\w$]*)/gm)].map((m) => m[1]);
+if (!EXPORT_NAMES.includes("init") || !EXPORT_NAMES.includes("initSync")) fail("loader.js must export `init` (default) and `initSync`");
+// Minified (whitespace, comments, local names): the JavaScript is a tenth of the package's
+// gzip size otherwise. The checks below read the unminified sources.
+const { transformSync } = await import("esbuild").catch(() => fail("esbuild missing: run npm ci (it is a dev dependency)"));
+const minify = (code, format) => transformSync(code, { minify: true, format, target: "es2020", legalComments: "none" }).code;
 
-const extraExports = {}; // package.json "exports" entries for separate classic wasm files
-const extraFiles = [];
 let esModule; // the core ES module, unminified (for the type checks below)
-for (const [build, base] of [[core, NAME], [full, `${NAME}_full`]]) {
-  const { webJs, webWasm, classicJs, classicWasm } = build;
-  if (!RUN_EXPORT.test(webJs)) fail(`web/${NAME}.js does not export \`run\` (the crate's wasm-bindgen surface)`);
-  if (webJs.split(WASM_URL).length !== 2) fail(`web/${NAME}.js does not load its wasm with exactly one \`${WASM_URL}\``);
-  const glue = webJs.replace(RUN_EXPORT, "function run(").replace(WASM_URL, `new URL('${base}_bg.wasm', import.meta.url)`);
-  const module = `${glue.replace(/\s*$/, "\n")}\n${executor}`;
+for (const [wasm, base] of [[core, NAME], [full, `${NAME}_full`]]) {
+  const wasmFile = `${base}_bg.wasm`;
+  const module = `${loader.replace(/\s*$/, "\n")}\n${executor}`.split("__WASM_FILE__").join(wasmFile);
   if (base === NAME) esModule = module;
-  const classicApi = `\n(function (glue) {\nconst run = glue.run;\n${executor.replace(/^export /gm, "")}\n` +
-    `delete glue.run;\nObject.assign(glue, { ${API_NAMES.join(", ")} });\n})(wasmOAuth);\n`;
   put(`${base}.js`, minify(module, "esm"));
-  put(`${base}_bg.wasm`, webWasm);
-  const oneWasm = webWasm.equals(classicWasm);
-  const classicWasmName = oneWasm ? `${base}_bg.wasm` : `${base}.classic_bg.wasm`;
-  if (!oneWasm) {
-    put(classicWasmName, classicWasm);
-    extraExports[`./${classicWasmName}`] = `./${classicWasmName}`;
-    extraFiles.push(classicWasmName);
-  }
-  put(`${base}.classic.js`, minify(`${classicJs.replace(/\s*$/, "\n")}${classicApi}${footer.replace("__WASM_FILE__", JSON.stringify(classicWasmName))}`));
+  put(wasmFile, wasm);
+  // The classic script: the same code without `export`, the default URL relative to the
+  // script's own (`scriptSrc`, set by classic.js) instead of import.meta.url.
+  const body = module.replace(EXPORT, "").split("import.meta.url").join("scriptSrc");
+  if (/\bimport\.meta\b|^\s*export\b/m.test(body)) fail("the classic script's body still has import.meta or an export");
+  const classicExports = `{ ${EXPORT_NAMES.filter((n) => n !== "init").join(", ")} }`;
+  put(`${base}.classic.js`, minify(classic.replace("__BODY__", () => body).replace("__EXPORTS__", classicExports).split("__WASM_FILE__").join(wasmFile)));
   if (base === NAME) {
     put(`${base}.node.js`, nodeEntry);
     put(`${base}.d.ts`, template(`${NAME}.d.ts`));
@@ -187,8 +181,7 @@ for (const name of licenses) put(name, read(path.join(repoRoot, name)));
 
 const manifest = JSON.parse(template("package.json").toString("utf8"));
 manifest.version = version;
-Object.assign(manifest.exports, extraExports);
-manifest.files = [...new Set([...manifest.files, ...extraFiles, ...licenses])];
+manifest.files = [...new Set([...manifest.files, ...licenses])];
 for (const name of manifest.files) {
   if (!files.has(name)) fail(`package.json "files" lists ${name}, which the assembler does not produce`);
 }
@@ -197,10 +190,11 @@ for (const name of files.keys()) {
 }
 put("package.json", `${JSON.stringify(manifest, null, 2)}\n`);
 
-// ---- do the hand-written types cover what the glue exports? ---------------------------------
+// ---- do the hand-written types cover what the ES module exports? ---------------------------------
 function runtimeExports(js) {
   const names = new Set();
   for (const m of js.matchAll(/^export (?:async )?(?:function\*?|class|const|let|var) ([A-Za-z_$][\w$]*)/gm)) names.add(m[1]);
+  if (/^export default /m.test(js)) names.add("default");
   for (const m of js.matchAll(/^export \{([^}]*)\}/gm)) {
     for (const part of m[1].split(",")) {
       const name = part.trim().split(/\s+as\s+/).pop();
@@ -219,10 +213,10 @@ const declared = declaredExports(files.get(`${NAME}.d.ts`).toString("utf8"));
 const exported = runtimeExports(esModule);
 const missing = [...declared].filter((name) => !exported.has(name));
 if (missing.length) {
-  fail(`pkg-template/${NAME}.d.ts declares what the glue does not export: ${missing.join(", ")}`);
+  fail(`pkg-template/${NAME}.d.ts declares what the ES module does not export: ${missing.join(", ")}`);
 }
 const undeclared = [...exported].filter((name) => !declared.has(name));
-// Methods of exported classes: `  name(` in the glue's class bodies, `  name(` in the d.ts's.
+// Methods of exported classes: `  name(` in the ES module's class bodies, `  name(` in the d.ts's.
 function classMethods(source, indent) {
   const methods = new Map();
   const classes = source.matchAll(new RegExp(`^export (?:declare )?class ([A-Za-z_$][\\w$]*)[^\\n]*\\{\\n([\\s\\S]*?)^\\}`, "gm"));
@@ -239,11 +233,11 @@ const typedMethods = classMethods(files.get(`${NAME}.d.ts`).toString("utf8"), 2)
 for (const [cls, typed] of typedMethods) {
   const real = gluesMethods.get(cls) ?? new Set();
   const missingMethods = [...typed].filter((m) => !real.has(m));
-  if (missingMethods.length) fail(`pkg-template/${NAME}.d.ts declares ${cls} methods the glue does not have: ${missingMethods.join(", ")}`);
+  if (missingMethods.length) fail(`pkg-template/${NAME}.d.ts declares ${cls} methods the ES module does not have: ${missingMethods.join(", ")}`);
   for (const m of real) if (!typed.has(m)) undeclared.push(`${cls}.prototype.${m}`);
 }
 if (undeclared.length) {
-  console.warn(`assemble: warning: exported by the glue but not declared in pkg-template/${NAME}.d.ts: ${undeclared.join(", ")}`);
+  console.warn(`assemble: warning: exported by the ES module but not declared in pkg-template/${NAME}.d.ts: ${undeclared.join(", ")}`);
 }
 
 // ---- write, then remove stale files ---------------------------------------------------------
@@ -268,7 +262,7 @@ for (const name of stale) fs.rmSync(path.join(outDir, name), { recursive: true, 
 // ---- summary --------------------------------------------------------------------------------
 const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
 const rel = path.relative(process.cwd(), outDir) || ".";
-console.log(`assemble: ${manifest.name}@${version} in ${rel}/ (${written} written, ${stale.length} stale removed${extraFiles.length ? ", separate classic wasm" : ""})`);
+console.log(`assemble: ${manifest.name}@${version} in ${rel}/ (${written} written, ${stale.length} stale removed)`);
 for (const name of [`${NAME}_bg.wasm`, `${NAME}.js`, `${NAME}.classic.js`, `${NAME}_full_bg.wasm`, `${NAME}_full.js`, `${NAME}_full.classic.js`]) {
   const bytes = files.get(name);
   console.log(`  ${name.padEnd(24)} ${kib(bytes.length).padStart(10)} raw ${kib(gzipSync(bytes, { level: 9 }).length).padStart(10)} gzip`);

@@ -1,5 +1,5 @@
 // ---- wasm-oauth executor (pkg-template/executor.js) ----
-// The JavaScript API on top of the WebAssembly flows (`run`, from the wasm-bindgen glue this
+// The JavaScript API on top of the WebAssembly flows (`run`, defined by loader.js, which this
 // file is appended to). A flow is a pure state machine in Rust (src/flow/): each `run` answers
 // with the next effect to perform (storage, fetch, IndexedDB, WebCrypto, a lock, navigation) or
 // with the outcome; this file performs effects and nothing else. See src/flow/mod.rs.

@@ -4,7 +4,7 @@
  *
  * ```ts
  * import init, { AuthClient } from "wasm-oauth";
- * await init(); // browsers, `--target web` glue; the Node entry is initialised on import
+ * await init(); // browsers; the Node entry is initialised on import
  * const auth = new AuthClient({ issuer: "https://id.example.com", clientId: "spa",
  *                               redirectUri: location.origin + "/" });
  * if (new URLSearchParams(location.search).has("state")) await auth.handleCallback();
@@ -359,7 +359,7 @@ export function getToken(config: AuthConfig, options?: GetTokenOptions): Promise
 export function refresh(config: AuthConfig): Promise<TokenSet>;
 
 // ---------------------------------------------------------------------------------------------
-// Initialisation (wasm-bindgen --target web)
+// Initialisation
 // ---------------------------------------------------------------------------------------------
 
 // DOM and WebAssembly types are looked up on `globalThis`, so that these declarations also

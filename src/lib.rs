@@ -20,16 +20,19 @@
 //!   effects with the `web` adapters: the (async) Rust API for wasm front ends.
 //! - `web` (wasm32 only): thin browser adapters (fetch, storage, IndexedDB, location, random,
 //!   locks, timers, WebCrypto), used by `client`.
-//! - `js` (wasm32 only): the npm package's wasm-bindgen surface, one function,
-//!   `run(&str) -> String` ([`flow::run`]). `AuthClient` and the free functions are JavaScript
-//!   (`pkg-template/executor.js`, the package's host of the flows).
+//! - `js` (wasm32 only): a wasm-bindgen surface, one function, `run(&str) -> String`
+//!   ([`flow::run`]). The npm package does not use it: its build (feature `standalone`) exports
+//!   a plain C ABI instead (`abi`, read by the hand-written `pkg-template/loader.js`), and
+//!   `AuthClient` and the free functions are JavaScript (`pkg-template/executor.js`, the
+//!   package's host of the flows).
 //!
 //! The wasm32-only modules appear in `cargo doc --target wasm32-unknown-unknown --open`.
 //!
 //! The crate is `no_std` + `alloc`: std's panic and formatting machinery costs kilobytes of
 //! wasm. It still links std (its panic handler and allocator) unless the `standalone` feature
 //! is on; the npm build turns that on and gets a trapping panic handler and a small allocator
-//! instead (see `standalone`). Host tests use std.
+//! instead (see `standalone`), the `abi` exports, and none of `client`, `web`, `js` (a
+//! `standalone` build is only the npm package's module). Host tests use std.
 //!
 //! # Cargo features
 //!
@@ -160,9 +163,15 @@ pub mod flow;
 #[cfg(all(feature = "standalone", target_arch = "wasm32", not(test)))]
 mod standalone;
 
-#[cfg(target_arch = "wasm32")]
+// The npm build (`standalone` on wasm32) is the flows behind a plain C ABI (`abi`), read by a
+// hand-written JavaScript loader; the browser adapters, the Rust client and the wasm-bindgen
+// surface are for the other wasm32 builds (Rust front ends, `wasm-pack test`).
+#[cfg(any(test, all(feature = "standalone", target_arch = "wasm32")))]
+mod abi;
+
+#[cfg(all(target_arch = "wasm32", not(feature = "standalone")))]
 pub mod web;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", not(feature = "standalone")))]
 pub mod client;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", not(feature = "standalone")))]
 pub mod js;

@@ -1,6 +1,9 @@
-//! The npm package's wasm-bindgen surface: one function. The package's JavaScript executor
-//! (`pkg-template/executor.js`) builds `AuthClient` and the free functions on it, performing
-//! the effects that [`crate::flow`] asks for.
+//! A wasm-bindgen surface of the flows: one function, for the wasm32 builds without the
+//! `standalone` feature (`wasm-pack test`, Rust programs that want it). The npm package's module
+//! is built with `standalone` and has the plain C ABI of `crate::abi` instead, read by the
+//! package's hand-written loader; its JavaScript executor (`pkg-template/executor.js`) builds
+//! `AuthClient` and the free functions on `run`, performing the effects [`crate::flow`] asks
+//! for.
 
 use crate::prelude::*;
 

@@ -24,8 +24,9 @@ export async function startApp({ headers, routes, requirePkg = true } = {}) {
  * module namespace and `window.attempt(fn, ms = 20000)` runs `fn` and resolves to {value} or, for
  * a throw/rejection, {error: {name, code, description, status, message}} (AuthError fields kept,
  * which Playwright's own error transport would drop). After `ms` it resolves to
- * {error: {code: 'test_timeout'}}: a wasm trap (panic) leaves the library's promise pending
- * forever, and page.evaluate has no timeout of its own.
+ * {error: {code: 'test_timeout'}}: a library promise that never settles (a bug) would otherwise
+ * hang the test, and page.evaluate has no timeout of its own. (A wasm trap is not that: it
+ * rejects the call with the RuntimeError, see tests/node/loader.test.mjs.)
  * With `full`, the `wasm-oauth/full` entry (pkg/wasm_oauth_full.js: DPoP and the ID token
  * signature check) instead of the core one.
  * Returns {ok, exports} or {ok: false, error}.
@@ -35,7 +36,7 @@ export async function loadLib(page, { full = false } = {}) {
     window.attempt = async (fn, ms = 20000) => {
       let timer;
       const timeout = new Promise((resolve) => {
-        timer = setTimeout(() => resolve({ error: { code: 'test_timeout', message: `no answer within ${ms} ms (a wasm panic?)` } }), ms);
+        timer = setTimeout(() => resolve({ error: { code: 'test_timeout', message: `no answer within ${ms} ms` } }), ms);
       });
       const run = (async () => {
         try { return { value: await fn() }; } catch (e) {
