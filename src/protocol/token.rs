@@ -122,10 +122,11 @@ impl<'a> From<&'a ParamValue> for Param<'a> {
 }
 
 /// `client_id` (unless the client authenticates by HTTP Basic or an API key) and
-/// `client_secret` (client_secret_post): see [`crate::protocol::confidential`].
+/// `client_secret` (client_secret_post): see `crate::protocol::confidential`.
 fn push_client_auth<'a>(config: &'a Config, params: &mut Vec<(&'a str, Param<'a>)>) {
     #[cfg(feature = "confidential")]
     use crate::protocol::confidential::{body_secret, sends_client_id};
+    // Without confidential clients, always a public one: `client_id` in the body, no secret.
     #[cfg(not(feature = "confidential"))]
     let (sends_client_id, body_secret) = (|_| true, |_| None::<&Secret>);
     if sends_client_id(config) {
