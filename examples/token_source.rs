@@ -1,7 +1,8 @@
 //! A server-side token source in Rust compiled to wasm32 (an edge function, a worker, a
 //! wasm-bindgen module loaded by Node): a confidential client using the client credentials
 //! grant. There is no page: no `document` (so a secret is allowed) and no Web Storage (so the
-//! token is cached in memory).
+//! token is cached in memory). Needs the crate feature `confidential` (a default feature):
+//! without it `resolve` refuses `client_credentials` and the secret with `invalid_config`.
 //!
 //! ```text
 //! cargo check --target wasm32-unknown-unknown --examples

@@ -118,29 +118,37 @@ export interface AuthConfig {
   jwksUri?: string;
 
   // -- server-side token sources (confidential clients) --
+  // The keys below need the full build. In Node, `import ... from "wasm-oauth"` is the full
+  // build already (the "node" export condition); elsewhere (a page, a worker, an edge runtime)
+  // import `"wasm-oauth/full"`: the core `wasm-oauth` entry rejects each of them with
+  // `invalid_config` ("clientSecret needs the full build: import wasm-oauth/full ...").
 
   /**
    * Default `"authorization_code"`. With `"client_credentials"`, {@link AuthClient.getToken}
    * obtains, caches and renews a token itself (no user, no refresh token), and
-   * `signIn`/`handleCallback` reject with `invalid_config`.
+   * `signIn`/`handleCallback` reject with `invalid_config`. `"client_credentials"` needs the
+   * full build (Node's `wasm-oauth`, or `wasm-oauth/full`).
    */
   grantType?: GrantType;
   /**
    * The client secret of a confidential client: sent as `client_secret` in the body
    * (`client_secret_post`, the default) or as HTTP Basic (`client_secret_basic`).
    * In a page (where `window.document` exists) only with `dangerouslyAllowSecretsInBrowser`.
+   * Needs the full build (Node's `wasm-oauth`, or `wasm-oauth/full`).
    */
   clientSecret?: string;
-  /** How `clientSecret` is sent. Default `"client_secret_post"`. */
+  /** How `clientSecret` is sent. Default `"client_secret_post"`. Needs the full build. */
   clientAuthMethod?: ClientAuthMethod;
   /**
    * A ready-encoded key, sent verbatim as `Authorization: Basic <apiKey>` on token requests.
-   * In a page only with `dangerouslyAllowSecretsInBrowser`.
+   * In a page only with `dangerouslyAllowSecretsInBrowser`. Needs the full build (Node's
+   * `wasm-oauth`, or `wasm-oauth/full`).
    */
   apiKey?: string;
   /**
    * Allow `clientSecret`/`apiKey` where `window.document` exists. Anything shipped to a browser
-   * is public: use this only for local tools and tests, never in a deployed page.
+   * is public: use this only for local tools and tests, never in a deployed page. Needs the
+   * full build, `wasm-oauth/full`: the core `wasm-oauth` entry rejects `true`.
    */
   dangerouslyAllowSecretsInBrowser?: boolean;
 }

@@ -36,13 +36,17 @@
 //!
 //! # Cargo features
 //!
+//! - `confidential` (default): confidential clients, for servers (an edge function, a worker,
+//!   Node): `grant_type: "client_credentials"`, `client_secret` with `client_auth_method`,
+//!   `api_key`, `dangerously_allow_secrets_in_browser` (`protocol::confidential`).
 //! - `dpop` (default): DPoP-bound tokens (RFC 9449): `dpop: true`, `Client::dpop_proof`.
 //! - `id-token-signature` (default): `verify_id_token_signature`, ID token signatures checked
 //!   with WebCrypto against the issuer's JWK Set.
 //!
 //! Without one of them, a config asking for it is `invalid_config` (from every flow, before any
-//! effect): the check is never skipped silently. The npm package's main entry is built without
-//! both (it is smaller), its `wasm-oauth/full` entry with both.
+//! effect; for `confidential` already from `ConfigInput::resolve`): the check is never skipped
+//! silently. The npm package's main entry in a page is built without the three (it is
+//! smaller), its `wasm-oauth/full` entry, and the main entry's Node condition, with them.
 //!
 //! # Configuration
 //!

@@ -170,6 +170,7 @@ impl Flow<'_, '_> {
     fn require_code_flow(&self) -> Result<(), AuthError> {
         match self.config.grant_type {
             GrantType::AuthorizationCode => Ok(()),
+            #[cfg(feature = "confidential")]
             GrantType::ClientCredentials => Err(AuthError::config("signIn and handleCallback need grantType authorization_code")),
         }
     }
@@ -397,6 +398,7 @@ impl Flow<'_, '_> {
         }
         let spent = current.as_ref().and_then(|t| t.refresh_token.as_ref()).map(|rt| rotation::fingerprint(rt.expose()));
         let grant = match self.config.grant_type {
+            #[cfg(feature = "confidential")]
             GrantType::ClientCredentials => Grant::ClientCredentials,
             GrantType::AuthorizationCode => match current.as_ref().and_then(|t| t.refresh_token.as_ref()) {
                 Some(refresh_token) => Grant::RefreshToken { refresh_token },

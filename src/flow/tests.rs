@@ -448,6 +448,48 @@ fn opt_in_features_are_refused_when_compiled_out() {
     }
 }
 
+/// Confidential clients (crate feature `confidential`): a build without it (the npm package's
+/// core entry) refuses every confidential key, for every op, before any effect, naming the key
+/// and never the secret; a build with it creates such a client where there is no document.
+#[test]
+fn confidential_clients_are_refused_when_compiled_out() {
+    const NODE: &str = r#"{"doc":false,"ws":false}"#;
+    const FULL: &str = " needs the full build: import wasm-oauth/full (Rust: feature confidential)";
+    let with = |extra: &str| format!("{{{extra},{}", &CONFIG[1..]);
+    let cases = [
+        (r#"{"clientId":"svc","tokenEndpoint":"https://auth.example.com/token","grantType":"client_credentials"}"#.to_string(),
+            r#"grantType "client_credentials""#),
+        (with(r#""grantType":"client_credentials","clientSecret":"s3cr3t-value""#), r#"grantType "client_credentials""#),
+        (with(r#""clientSecret":"s3cr3t-value""#), "clientSecret"),
+        (with(r#""clientSecret":"s3cr3t-value","clientAuthMethod":"client_secret_basic""#), "clientSecret"),
+        (with(r#""clientAuthMethod":"client_secret_post""#), "clientAuthMethod"),
+        (with(r#""apiKey":"s3cr3t-value""#), "apiKey"),
+        (with(r#""dangerouslyAllowSecretsInBrowser":true"#), "dangerouslyAllowSecretsInBrowser"),
+    ];
+    for (config, key) in &cases {
+        for env in [BROWSER, NODE] {
+            for op in ["config", "getToken", "refresh", "createSignInUrl", "handleCallback", "signOut", "isAuthenticated"] {
+                let text = run(&request_text(op, config, env, "null", &[]));
+                assert!(!text.contains("s3cr3t"), "{op}: {text}");
+                let answer = json::parse(&text).unwrap();
+                if cfg!(feature = "confidential") {
+                    continue;
+                }
+                let (code, description, status) = error(&answer);
+                assert_eq!((code.as_str(), status), ("invalid_config", None), "{op} with {key} in {env}");
+                assert_eq!(description.as_deref(), Some([key, FULL].concat().as_str()), "{op} in {env}");
+            }
+        }
+    }
+    if cfg!(feature = "confidential") {
+        // The valid ones (all but clientAuthMethod without a secret) make a client in Node.
+        for (config, key) in cases.iter().filter(|(_, key)| *key != "clientAuthMethod") {
+            let answer = json::parse(&run(&request_text("config", config, NODE, "null", &[]))).unwrap();
+            assert!(answer.get("error").is_none(), "{key}: {}", answer.to_json());
+        }
+    }
+}
+
 // ---- 2. createSignInUrl -------------------------------------------------------------------
 
 fn transaction(state: &str, created_at: u64) -> Transaction {

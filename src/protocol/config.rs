@@ -28,9 +28,17 @@ pub enum Encoding { Form, Json }
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum StorageKind { Session, Local, Memory }
 
+/// `client_credentials` needs the crate feature `confidential` (non-exhaustive: a build
+/// without it has only `AuthorizationCode`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum GrantType { AuthorizationCode, ClientCredentials }
+#[non_exhaustive]
+pub enum GrantType {
+    AuthorizationCode,
+    #[cfg(feature = "confidential")]
+    ClientCredentials,
+}
 
+#[cfg(feature = "confidential")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ClientAuthMethod { None, ClientSecretPost, ClientSecretBasic }
 
@@ -108,8 +116,12 @@ pub struct Config {
     pub expiry_leeway: u64,
     pub request_timeout_ms: u32,
     pub grant_type: GrantType,
+    /// The confidential client's credentials (crate feature `confidential`).
+    #[cfg(feature = "confidential")]
     pub client_secret: Option<Secret>,
+    #[cfg(feature = "confidential")]
     pub client_auth_method: ClientAuthMethod,
+    #[cfg(feature = "confidential")]
     pub api_key: Option<Secret>,
     /// Sign every token request with a DPoP proof and bind the authorization code (`dpop_jkt`).
     pub dpop: bool,
@@ -138,7 +150,13 @@ impl ConfigInput {
     /// without a fragment (any host: the https rule is for endpoints); `tokenRequestHeaders`
     /// names are HTTP tokens and values have no line breaks; `extraTokenParams` keys are not
     /// empty. Without Web Storage (`runtime.has_web_storage == false`) storage is always memory.
+    ///
+    /// Without the crate feature `confidential`, `grantType: "client_credentials"`,
+    /// `clientSecret`, `clientAuthMethod`, `apiKey` and `dangerouslyAllowSecretsInBrowser: true`
+    /// are refused first (`invalid_config`: "clientSecret needs the full build: ...").
     pub fn resolve(mut self, runtime: Runtime) -> Result<Config, AuthError> {
+        #[cfg(not(feature = "confidential"))]
+        self.refuse_confidential()?;
         // The checks borrow `self` and fill in the presets, so that an error drops it once.
         let c = self.check(runtime).map_err(AuthError::config)?;
         self.check_keyed(runtime)?;
@@ -161,8 +179,11 @@ impl ConfigInput {
             expiry_leeway: c.expiry_leeway,
             request_timeout_ms: c.request_timeout_ms,
             grant_type: c.grant_type,
+            #[cfg(feature = "confidential")]
             client_secret: self.client_secret,
+            #[cfg(feature = "confidential")]
             client_auth_method: c.client_auth_method,
+            #[cfg(feature = "confidential")]
             api_key: self.api_key,
             dpop: self.dpop,
             include_credentials: c.include_credentials,
@@ -185,6 +206,7 @@ impl ConfigInput {
         };
         let grant_type = match self.grant_type.as_deref() {
             None | Some("authorization_code") => GrantType::AuthorizationCode,
+            #[cfg(feature = "confidential")]
             Some("client_credentials") => GrantType::ClientCredentials,
             Some(_) => return Err("grantType must be \"authorization_code\" or \"client_credentials\""),
         };
@@ -213,16 +235,8 @@ impl ConfigInput {
         };
 
         // Secrets and how they are sent (each one alone: `check_keyed`).
-        if self.client_secret.is_some() && self.api_key.is_some() {
-            return Err("clientSecret and apiKey cannot both be set");
-        }
-        let client_auth_method = match (self.client_auth_method.as_deref(), self.client_secret.is_some()) {
-            (None, false) => ClientAuthMethod::None,
-            (None, true) | (Some("client_secret_post"), true) => ClientAuthMethod::ClientSecretPost,
-            (Some("client_secret_basic"), true) => ClientAuthMethod::ClientSecretBasic,
-            (Some("client_secret_post" | "client_secret_basic"), false) => return Err("clientAuthMethod needs a clientSecret"),
-            (Some(_), _) => return Err("clientAuthMethod must be \"client_secret_post\" or \"client_secret_basic\""),
-        };
+        #[cfg(feature = "confidential")]
+        let client_auth_method = crate::protocol::confidential::auth_method(self)?;
 
         // Presets: explicit keys win.
         let mut preset_scope = None;
@@ -264,6 +278,7 @@ impl ConfigInput {
         match (&self.redirect_uri, grant_type) {
             (None, GrantType::AuthorizationCode) => return Err("redirectUri is required"),
             (Some(r), _) => check_redirect_uri(r)?,
+            #[cfg(feature = "confidential")]
             (None, GrantType::ClientCredentials) => {}
         }
         if grant_type == GrantType::AuthorizationCode {
@@ -294,18 +309,53 @@ impl ConfigInput {
             Some("include") => true,
             Some(_) => return Err("tokenRequestCredentials must be \"same-origin\" or \"include\""),
         };
-        Ok(Checked { provider, grant_type, encoding, storage, expiry_leeway, request_timeout_ms, client_auth_method, include_credentials })
+        Ok(Checked {
+            provider,
+            grant_type,
+            encoding,
+            storage,
+            expiry_leeway,
+            request_timeout_ms,
+            #[cfg(feature = "confidential")]
+            client_auth_method,
+            include_credentials,
+        })
+    }
+
+    /// A build without the crate feature `confidential` refuses what needs it, naming the key.
+    #[cfg(not(feature = "confidential"))]
+    fn refuse_confidential(&self) -> Result<(), AuthError> {
+        let key = if self.grant_type.as_deref() == Some("client_credentials") {
+            "grantType \"client_credentials\""
+        } else if self.client_secret.is_some() {
+            "clientSecret"
+        } else if self.client_auth_method.is_some() {
+            "clientAuthMethod"
+        } else if self.api_key.is_some() {
+            "apiKey"
+        } else if self.dangerously_allow_secrets_in_browser {
+            "dangerouslyAllowSecretsInBrowser"
+        } else {
+            return Ok(());
+        };
+        Err(AuthError::config_key(key, NEEDS_FULL_CONFIDENTIAL))
     }
 }
+
+/// What a build without the crate feature `confidential` (the npm package's core entry in a
+/// page) says after the key it refuses: confidential clients belong on a server, where the
+/// package's Node entry is the full build.
+#[cfg(not(feature = "confidential"))]
+pub const NEEDS_FULL_CONFIDENTIAL: &str = " needs the full build: import wasm-oauth/full (Rust: feature confidential)";
 
 impl ConfigInput {
     /// The rules whose messages start with the key: each secret not empty and, in a page,
     /// allowed there; the issuer and every endpoint (presets filled in) https, or http on a
     /// loopback host.
     fn check_keyed(&self, runtime: Runtime) -> Result<(), AuthError> {
-        let page = runtime.has_document && !self.dangerously_allow_secrets_in_browser;
-        check_secret(&self.client_secret, "clientSecret", page)?;
-        check_secret(&self.api_key, "apiKey", page)?;
+        #[cfg(feature = "confidential")]
+        crate::protocol::confidential::check_secrets(self, runtime)?;
+        let _ = runtime;
         check_url(&self.issuer, "issuer")?;
         check_url(&self.authorization_endpoint, "authorizationEndpoint")?;
         check_url(&self.token_endpoint, "tokenEndpoint")?;
@@ -323,6 +373,7 @@ struct Checked {
     storage: StorageKind,
     expiry_leeway: u64,
     request_timeout_ms: u32,
+    #[cfg(feature = "confidential")]
     client_auth_method: ClientAuthMethod,
     include_credentials: bool,
 }
@@ -337,17 +388,6 @@ pub const DEFAULT_SCOPE: &str = "openid";
 pub const BASIC_AUTHORIZATION_ENDPOINT: &str = "https://api.basic.tech/auth/authorize";
 pub const BASIC_TOKEN_ENDPOINT: &str = "https://api.basic.tech/auth/token";
 pub const BASIC_SCOPE: &str = "profile";
-
-/// A secret, when given, is not empty and not in a page (`page`: one that doesn't allow it).
-fn check_secret(secret: &Option<Secret>, key: &'static str, page: bool) -> Result<(), AuthError> {
-    let what = match secret {
-        None => return Ok(()),
-        Some(s) if s.expose().is_empty() => " must not be empty",
-        Some(_) if page => " is refused in a browser page unless dangerouslyAllowSecretsInBrowser is true",
-        Some(_) => return Ok(()),
-    };
-    Err(AuthError::config_key(key, what))
-}
 
 /// The endpoint rule, the message naming the key.
 fn check_url(url: &Option<String>, key: &'static str) -> Result<(), AuthError> {
@@ -434,7 +474,7 @@ pub(crate) mod tests {
         }
     }
 
-    fn fails(input: ConfigInput, runtime: Runtime, description: &str) {
+    pub(crate) fn fails(input: ConfigInput, runtime: Runtime, description: &str) {
         let e = input.resolve(runtime).unwrap_err();
         assert_eq!(e.code, codes::INVALID_CONFIG);
         assert_eq!(e.description.as_deref(), Some(description));
@@ -451,10 +491,13 @@ pub(crate) mod tests {
         assert_eq!(c.expiry_leeway, 60);
         assert_eq!(c.request_timeout_ms, 10_000);
         assert_eq!(c.grant_type, GrantType::AuthorizationCode);
-        assert_eq!(c.client_auth_method, ClientAuthMethod::None);
         assert_eq!(c.provider, None);
         assert_eq!(c.issuer, None);
-        assert!(c.client_secret.is_none() && c.api_key.is_none());
+        #[cfg(feature = "confidential")]
+        {
+            assert_eq!(c.client_auth_method, ClientAuthMethod::None);
+            assert!(c.client_secret.is_none() && c.api_key.is_none());
+        }
     }
 
     #[test]
@@ -517,6 +560,7 @@ pub(crate) mod tests {
         assert_eq!(c.issuer.as_deref(), Some("https://id.example.com"));
         assert_eq!(c.token_endpoint, None, "left for discovery");
         // Client credentials need no authorization endpoint.
+        #[cfg(feature = "confidential")]
         assert!(client_credentials().resolve(NODE).is_ok());
     }
 
@@ -646,67 +690,36 @@ pub(crate) mod tests {
         assert_eq!(c.token_endpoint.as_deref(), Some("https://t.auth0.com/oauth/token"));
     }
 
+    /// Without the crate feature `confidential` (the npm core entry) every confidential key is
+    /// refused, in a page and elsewhere, before any other rule, naming the key and never the
+    /// secret. (With it: `crate::protocol::confidential`'s tests.)
+    #[cfg(not(feature = "confidential"))]
     #[test]
-    fn secrets_are_refused_in_a_page() {
-        let with_secret = ConfigInput { client_secret: Some(Secret::new("hunter2")), ..code_flow() };
-        fails(with_secret.clone(), BROWSER,
-            "clientSecret is refused in a browser page unless dangerouslyAllowSecretsInBrowser is true");
-        let with_key = ConfigInput { api_key: Some(Secret::new("a2V5")), ..client_credentials() };
-        let with_key = ConfigInput { client_secret: None, ..with_key };
-        fails(with_key.clone(), BROWSER, "apiKey is refused in a browser page unless dangerouslyAllowSecretsInBrowser is true");
-        // Allowed with the flag, or where there is no document.
-        let c = ConfigInput { dangerously_allow_secrets_in_browser: true, ..with_secret.clone() }.resolve(BROWSER).unwrap();
-        assert_eq!(c.client_auth_method, ClientAuthMethod::ClientSecretPost);
-        assert!(with_secret.resolve(NODE).is_ok());
-        let c = with_key.resolve(NODE).unwrap();
-        assert_eq!(c.client_auth_method, ClientAuthMethod::None);
-        assert_eq!(c.api_key.as_ref().map(Secret::expose), Some("a2V5"));
-    }
-
-    #[test]
-    fn secret_errors_never_contain_the_secret() {
-        let input = ConfigInput { client_secret: Some(Secret::new("hunter2-very-secret")), ..code_flow() };
-        let e = input.resolve(BROWSER).unwrap_err();
-        assert!(!format!("{e:?}").contains("hunter2"));
-        let c = ConfigInput { client_secret: Some(Secret::new("hunter2-very-secret")), ..code_flow() }.resolve(NODE).unwrap();
-        assert!(!format!("{c:?}").contains("hunter2"));
-    }
-
-    #[test]
-    fn secret_combinations() {
-        fails(ConfigInput { api_key: Some(Secret::new("k")), ..client_credentials() }, NODE,
-            "clientSecret and apiKey cannot both be set");
-        fails(ConfigInput { client_secret: Some(Secret::new("")), ..client_credentials() }, NODE, "clientSecret must not be empty");
-        fails(ConfigInput { client_secret: None, api_key: Some(Secret::new("")), ..client_credentials() }, NODE,
-            "apiKey must not be empty");
-    }
-
-    #[test]
-    fn client_auth_method() {
-        let c = ConfigInput { client_auth_method: Some("client_secret_basic".into()), ..client_credentials() }.resolve(NODE).unwrap();
-        assert_eq!(c.client_auth_method, ClientAuthMethod::ClientSecretBasic);
-        let c = ConfigInput { client_auth_method: Some("client_secret_post".into()), ..client_credentials() }.resolve(NODE).unwrap();
-        assert_eq!(c.client_auth_method, ClientAuthMethod::ClientSecretPost);
-        assert_eq!(client_credentials().resolve(NODE).unwrap().client_auth_method, ClientAuthMethod::ClientSecretPost);
-        fails(ConfigInput { client_auth_method: Some("private_key_jwt".into()), ..client_credentials() }, NODE,
-            "clientAuthMethod must be \"client_secret_post\" or \"client_secret_basic\"");
-        fails(ConfigInput { client_auth_method: Some("client_secret_basic".into()), ..code_flow() }, NODE,
-            "clientAuthMethod needs a clientSecret");
-    }
-
-    #[test]
-    fn client_credentials_scope_only_when_configured() {
-        let c = client_credentials().resolve(NODE).unwrap();
-        assert_eq!(c.grant_type, GrantType::ClientCredentials);
-        assert_eq!(c.scope, None);
-        assert_eq!(c.redirect_uri, None);
-        let c = ConfigInput { scope: Some("read:all".into()), ..client_credentials() }.resolve(NODE).unwrap();
-        assert_eq!(c.scope.as_deref(), Some("read:all"));
-        // Without a secret too (a provider may authenticate by tokenRequestHeaders).
-        assert!(ConfigInput { client_secret: None, ..client_credentials() }.resolve(NODE).is_ok());
-        // A redirectUri, when given, is still checked.
-        fails(ConfigInput { redirect_uri: Some("nope".into()), ..client_credentials() }, NODE,
-            "redirectUri must be an absolute http or https URL");
+    fn confidential_keys_need_the_feature() {
+        const FULL: &str = " needs the full build: import wasm-oauth/full (Rust: feature confidential)";
+        let secret = || Some(Secret::new("hunter2-very-secret"));
+        let cases = [
+            (client_credentials(), "grantType \"client_credentials\""),
+            (ConfigInput { grant_type: Some("client_credentials".into()), client_secret: None, ..client_credentials() },
+                "grantType \"client_credentials\""),
+            (ConfigInput { client_secret: secret(), ..code_flow() }, "clientSecret"),
+            (ConfigInput { client_secret: secret(), client_id: None, ..code_flow() }, "clientSecret"),
+            (ConfigInput { client_auth_method: Some("client_secret_basic".into()), ..code_flow() }, "clientAuthMethod"),
+            (ConfigInput { api_key: secret(), ..code_flow() }, "apiKey"),
+            (ConfigInput { dangerously_allow_secrets_in_browser: true, ..code_flow() }, "dangerouslyAllowSecretsInBrowser"),
+        ];
+        for (input, key) in cases {
+            for runtime in [BROWSER, NODE] {
+                fails(input.clone(), runtime, &[key, FULL].concat());
+            }
+        }
+        // What needs nothing confidential is fine.
+        let c = ConfigInput { grant_type: Some("authorization_code".into()), dangerously_allow_secrets_in_browser: false, ..code_flow() }
+            .resolve(BROWSER)
+            .unwrap();
+        assert_eq!(c.grant_type, GrantType::AuthorizationCode);
+        fails(ConfigInput { grant_type: Some("password".into()), ..code_flow() }, NODE,
+            "grantType must be \"authorization_code\" or \"client_credentials\"");
     }
 
     #[test]

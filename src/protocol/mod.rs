@@ -8,6 +8,8 @@
 pub mod authorize;
 pub mod callback;
 pub mod config;
+#[cfg(feature = "confidential")]
+pub mod confidential;
 pub mod discovery;
 #[cfg(feature = "dpop")]
 pub mod dpop;

@@ -3,8 +3,8 @@
 
 use crate::prelude::*;
 
-use crate::protocol::config::{ClientAuthMethod, Config, Encoding, ParamValue};
-use crate::protocol::encoding::{base64_encode, push_form_encoded};
+use crate::protocol::config::{Config, Encoding, ParamValue};
+use crate::protocol::encoding::push_form_encoded;
 use crate::protocol::error::{self, codes};
 use crate::protocol::json::{self, ObjectWriter, Value, MAX_SAFE_INTEGER};
 use crate::protocol::{concat, jwt, AuthError, Secret};
@@ -27,6 +27,7 @@ pub struct HttpRequest {
 pub enum Grant<'a> {
     AuthorizationCode { code: &'a Secret, verifier: &'a Secret, redirect_uri: &'a str },
     RefreshToken { refresh_token: &'a Secret },
+    #[cfg(feature = "confidential")]
     ClientCredentials,
 }
 
@@ -56,12 +57,14 @@ pub fn token_request(config: &Config, endpoint: &str, grant: Grant<'_>) -> HttpR
             params.push(("grant_type", Param::One("refresh_token")));
             params.push(("refresh_token", Param::One(refresh_token.expose())));
         }
+        #[cfg(feature = "confidential")]
         Grant::ClientCredentials => params.push(("grant_type", Param::One("client_credentials"))),
     }
     push_client_auth(config, &mut params);
     if let Some(resource) = &config.resource {
         params.push(("resource", Param::from(resource)));
     }
+    #[cfg(feature = "confidential")]
     if let Grant::ClientCredentials = grant {
         if let Some(audience) = &config.audience {
             params.push(("audience", Param::One(audience)));
@@ -119,15 +122,18 @@ impl<'a> From<&'a ParamValue> for Param<'a> {
 }
 
 /// `client_id` (unless the client authenticates by HTTP Basic or an API key) and
-/// `client_secret` (client_secret_post).
+/// `client_secret` (client_secret_post): see `crate::protocol::confidential`.
 fn push_client_auth<'a>(config: &'a Config, params: &mut Vec<(&'a str, Param<'a>)>) {
-    if config.client_auth_method != ClientAuthMethod::ClientSecretBasic && config.api_key.is_none() {
+    #[cfg(feature = "confidential")]
+    use crate::protocol::confidential::{body_secret, sends_client_id};
+    // Without confidential clients, always a public one: `client_id` in the body, no secret.
+    #[cfg(not(feature = "confidential"))]
+    let (sends_client_id, body_secret) = (|_| true, |_| None::<&Secret>);
+    if sends_client_id(config) {
         params.push(("client_id", Param::One(&config.client_id)));
     }
-    if config.client_auth_method == ClientAuthMethod::ClientSecretPost {
-        if let Some(secret) = &config.client_secret {
-            params.push(("client_secret", Param::One(secret.expose())));
-        }
+    if let Some(secret) = body_secret(config) {
+        params.push(("client_secret", Param::One(secret.expose())));
     }
 }
 
@@ -171,18 +177,8 @@ fn headers(config: &Config, encoding: Encoding) -> Vec<(String, String)> {
     };
     headers.push((String::from("Content-Type"), String::from(content_type)));
     headers.push((String::from("Accept"), String::from("application/json")));
-    if let Some(key) = &config.api_key {
-        headers.push((String::from("Authorization"), concat(&["Basic ", key.expose()])));
-    } else if config.client_auth_method == ClientAuthMethod::ClientSecretBasic {
-        if let Some(secret) = &config.client_secret {
-            // RFC 6749 §2.3.1: both parts form-encoded before the Basic encoding.
-            let mut credentials = String::new();
-            push_form_encoded(&mut credentials, &config.client_id);
-            credentials.push(':');
-            push_form_encoded(&mut credentials, secret.expose());
-            headers.push((String::from("Authorization"), concat(&["Basic ", &base64_encode(credentials.as_bytes())])));
-        }
-    }
+    #[cfg(feature = "confidential")]
+    crate::protocol::confidential::push_authorization(config, &mut headers);
     for (name, value) in &config.token_request_headers {
         match headers.iter_mut().find(|(n, _)| n.eq_ignore_ascii_case(name)) {
             Some(existing) => existing.1 = value.clone(),
@@ -365,9 +361,9 @@ impl TokenSet {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
-    use crate::protocol::config::tests::{client_credentials, code_flow, BROWSER, NODE};
+    use crate::protocol::config::tests::{code_flow, BROWSER};
     use crate::protocol::config::ConfigInput;
     use crate::protocol::encoding::tests::Rng;
     use crate::protocol::jwt::tests::jwt;
@@ -375,7 +371,7 @@ mod tests {
     const NOW: u64 = 1_700_000_000;
     const TOKEN_URL: &str = "https://auth.example.com/token";
 
-    fn header<'a>(r: &'a HttpRequest, name: &str) -> Option<&'a str> {
+    pub(crate) fn header<'a>(r: &'a HttpRequest, name: &str) -> Option<&'a str> {
         r.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
 
@@ -459,61 +455,6 @@ mod tests {
     }
 
     #[test]
-    fn client_credentials_post() {
-        let config = client_credentials().resolve(NODE).unwrap();
-        let r = token_request(&config, TOKEN_URL, Grant::ClientCredentials);
-        assert_eq!(r.body.as_deref(), Some("grant_type=client_credentials&client_id=svc&client_secret=s3cr3t"));
-        assert_eq!(header(&r, "Authorization"), None);
-        let config = ConfigInput {
-            scope: Some("read write".into()),
-            audience: Some("https://api.example.com".into()),
-            ..client_credentials()
-        }
-        .resolve(NODE)
-        .unwrap();
-        let r = token_request(&config, TOKEN_URL, Grant::ClientCredentials);
-        assert_eq!(r.body.as_deref(), Some(
-            "grant_type=client_credentials&client_id=svc&client_secret=s3cr3t&audience=https%3A%2F%2Fapi.example.com&scope=read%20write"
-        ));
-    }
-
-    #[test]
-    fn client_secret_basic_rfc6749_2_3_1() {
-        let config = ConfigInput {
-            client_id: Some("my client:1".into()),
-            client_secret: Some(Secret::new("p@ss word+/")),
-            client_auth_method: Some("client_secret_basic".into()),
-            ..client_credentials()
-        }
-        .resolve(NODE)
-        .unwrap();
-        let r = token_request(&config, TOKEN_URL, Grant::ClientCredentials);
-        assert_eq!(r.body.as_deref(), Some("grant_type=client_credentials"));
-        // base64("my%20client%3A1:p%40ss%20word%2B%2F")
-        let expected = ["Basic ", &base64_encode(b"my%20client%3A1:p%40ss%20word%2B%2F")].concat();
-        assert_eq!(header(&r, "Authorization"), Some(expected.as_str()));
-        assert_eq!(expected, "Basic bXklMjBjbGllbnQlM0ExOnAlNDBzcyUyMHdvcmQlMkIlMkY=");
-    }
-
-    #[test]
-    fn api_key_sent_verbatim_without_client_id() {
-        let config = ConfigInput {
-            client_secret: None,
-            api_key: Some(Secret::new("NjQ0ZjA2ZGEtZWJhYi00MTQ4LTk3OTAtZGQ0MmZmYzRiNGI1")),
-            scope: Some("SERVER_ACCESS".into()),
-            token_request_headers: vec![("basiq-version".into(), "3.0".into())],
-            ..client_credentials()
-        }
-        .resolve(NODE)
-        .unwrap();
-        let r = token_request(&config, TOKEN_URL, Grant::ClientCredentials);
-        assert_eq!(r.body.as_deref(), Some("grant_type=client_credentials&scope=SERVER_ACCESS"));
-        assert_eq!(header(&r, "Authorization"), Some("Basic NjQ0ZjA2ZGEtZWJhYi00MTQ4LTk3OTAtZGQ0MmZmYzRiNGI1"));
-        assert_eq!(header(&r, "basiq-version"), Some("3.0"));
-        assert_eq!(r.headers.len(), 4);
-    }
-
-    #[test]
     fn configured_headers_are_added_and_replace_same_named_ones() {
         let config = ConfigInput {
             token_request_headers: vec![("X-Version".into(), "2".into()), ("accept".into(), "application/vnd.x+json".into())],
@@ -555,13 +496,7 @@ mod tests {
         assert_eq!(r.url, "https://auth.example.com/revoke");
         assert_eq!(r.body.as_deref(), Some("token=rt%201&token_type_hint=refresh_token&client_id=spa"));
         assert_eq!(header(&r, "Content-Type"), Some("application/x-www-form-urlencoded"));
-        // Form-encoded even when token requests use JSON; the secret authenticates as configured.
-        let config = ConfigInput { token_request_encoding: Some("json".into()), client_auth_method: Some("client_secret_basic".into()),
-            ..client_credentials() }.resolve(NODE).unwrap();
-        let r = revocation_request(&config, "https://auth.example.com/revoke", &t, "access_token");
-        assert_eq!(r.body.as_deref(), Some("token=rt%201&token_type_hint=access_token"));
-        assert!(header(&r, "Authorization").is_some_and(|a| a.starts_with("Basic ")));
-        assert_eq!(header(&r, "Content-Type"), Some("application/x-www-form-urlencoded"));
+        // Form-encoded even when token requests use JSON: crate::protocol::confidential's tests.
     }
 
     // ---- token answers ----

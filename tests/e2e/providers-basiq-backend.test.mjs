@@ -1,4 +1,6 @@
-// Secrets stay on servers. In Chromium:
+// Secrets stay on servers. In Chromium, with the `wasm-oauth/full` entry (pkg/wasm_oauth_full.js:
+// the client credentials grant, clientSecret and apiKey are crate feature `confidential`, which
+// the core entry leaves out and refuses: tests/e2e/entries.test.mjs):
 // - a page that needs a Basiq CLIENT_ACCESS token gets it from the app's own backend
 //   (grantType client_credentials, tokenEndpoint = the backend, tokenRequestCredentials
 //   "include" for the session cookie, extraTokenParams {userId}); the backend holds the API key,
@@ -13,6 +15,8 @@ import { startAppBackend } from '../support/providers/app-backend.mjs';
 import { openWithLib, inPage, keys, show } from '../support/providers/flow.mjs';
 import { startApp, secretEqual, secretNotEqual, secretMatch } from './helpers.mjs';
 
+/** The `wasm-oauth/full` entry (see openWithLib). */
+const FULL = { full: true };
 const API_KEY = 'YmFzaXEtYXBpLWtleS1mb3ItdGVzdHM6c2VjcmV0Kw==';
 let app; let basiq; let basiqCors; let backend; let browser;
 before(async () => {
@@ -45,7 +49,7 @@ async function signedInPage(user) {
     assert.equal(page.url(), app.homeUrl);
     await page.close();
   }
-  return { context, page: await openWithLib(context, app.homeUrl) };
+  return { context, page: await openWithLib(context, app.homeUrl, FULL) };
 }
 const backendCalls = (since) => backend.tokenRequests().filter((r) => r.time >= since);
 
@@ -154,7 +158,7 @@ test('CORS: the backend must name the exact origin with credentials; "*" or noth
 });
 
 test('a clientSecret or apiKey in a page is invalid_config (constructor throws, free functions reject, nothing is sent)', { timeout: 60000 }, async () => {
-  const page = await openWithLib(browser, app.homeUrl);
+  const page = await openWithLib(browser, app.homeUrl, FULL);
   const before = basiq.requests.length + basiqCors.requests.length;
   const base = { grantType: 'client_credentials', clientId: 'in-page', tokenEndpoint: basiq.tokenEndpoint, scope: 'SERVER_ACCESS' };
   const r = await page.evaluate(([cfg, key]) => {
@@ -186,7 +190,7 @@ test('a clientSecret or apiKey in a page is invalid_config (constructor throws, 
 });
 
 test('in a Worker (no document) the API-key source runs: memory storage, Basic key verbatim', { timeout: 60000 }, async () => {
-  const page = await openWithLib(browser, app.homeUrl);
+  const page = await openWithLib(browser, app.homeUrl, FULL);
   const t0 = Date.now();
   const cfg = {
     grantType: 'client_credentials', clientId: 'worker', tokenEndpoint: basiqCors.tokenEndpoint, apiKey: API_KEY,
@@ -194,7 +198,7 @@ test('in a Worker (no document) the API-key source runs: memory storage, Basic k
   };
   const r = await page.evaluate((config) => new Promise((resolve) => {
     const src = `
-      const lib = await import(${JSON.stringify(location.origin + '/pkg/wasm_oauth.js')});
+      const lib = await import(${JSON.stringify(location.origin + '/pkg/wasm_oauth_full.js')});
       await lib.default();
       self.onmessage = async (ev) => {
         try {

@@ -3,8 +3,10 @@
 // zlib at level 9 is shown too (about 1 % larger on the .wasm).
 //
 // Two entries (scripts/build.sh builds the crate twice):
-//   wasm-oauth       pkg/wasm_oauth.js       the core build: no DPoP, no ID token signature check
-//   wasm-oauth/full  pkg/wasm_oauth_full.js  everything (crate features dpop, id-token-signature)
+//   wasm-oauth       pkg/wasm_oauth.js       the core build: no DPoP, no ID token signature check,
+//                                            no confidential clients
+//   wasm-oauth/full  pkg/wasm_oauth_full.js  everything (crate features confidential, dpop,
+//                                            id-token-signature)
 // The budgets are regression guards at the sizes reached (core 41,473 B and full 47,224 B when
 // the split was made), not the 30 KiB goal, which is missed; README "Design notes" says
 // where the bytes go. Lower them when a change makes the package smaller.

@@ -1,5 +1,6 @@
-// Asset-style client credentials in Node 20, through the package's Node entry
-// (pkg/wasm_oauth.node.js, the "node" export condition): wire format, absolute expires_in,
+// Asset-style client credentials in Node 20, through the package's Node entry (the "node"
+// export condition of "wasm-oauth": pkg/wasm_oauth_full.node.js, the full build, which has the
+// crate feature `confidential`): wire format, absolute expires_in,
 // caching, renewal, one request for concurrent callers, every documented error status.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -41,8 +42,8 @@ async function rejection(promise) {
   assert.fail('expected a rejection');
 }
 
-test('the package.json "node" condition names the Node entry, which loads without init()', () => {
-  assert.equal(pkgJson.exports['.'].node, './wasm_oauth.node.js');
+test('the package.json "node" condition names the full build\'s Node entry, which loads without init()', () => {
+  assert.equal(pkgJson.exports['.'].node, './wasm_oauth_full.node.js', 'Node gets the confidential-client support without asking');
   assert.equal(typeof lib.AuthClient, 'function');
   assert.equal(typeof lib.getToken, 'function');
   assert.equal(typeof globalThis.document, 'undefined', 'a Node runtime, not a page');

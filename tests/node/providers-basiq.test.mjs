@@ -1,4 +1,5 @@
-// Basiq-style API key in Node 20, through the package's Node entry: `Authorization: Basic <key>`
+// Basiq-style API key in Node 20, through the package's Node entry (the "node" condition of
+// "wasm-oauth": the full build, with the crate feature `confidential`): `Authorization: Basic <key>`
 // exactly as issued, `basiq-version: 3.0`, form `scope=SERVER_ACCESS` or `scope=CLIENT_ACCESS`
 // with `userId`; caching, one request for concurrent callers, Basiq's error documents.
 import { test, before, after } from 'node:test';
