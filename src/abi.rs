@@ -8,9 +8,10 @@
 //! and exports three things:
 //!
 //! - `memory`: the linear memory.
-//! - `alloc(len) -> ptr`: makes the module's request buffer `len` bytes long (zeroed; a
-//!   previous buffer that `run` did not consume is freed) and returns its address. The host
-//!   writes the UTF-8 request there.
+//! - `alloc(len) -> ptr`: starts a request: frees everything the previous one allocated (the
+//!   npm build's allocator is a bump pointer rewound here, see `crate::standalone`), makes the
+//!   module's request buffer `len` bytes long (zeroed) and returns its address. The host writes
+//!   the UTF-8 request there.
 //! - `run() -> ptr`: consumes the request buffer and runs the flow; returns the address of two
 //!   `u32`s, the address and the length in bytes of the UTF-8 answer. The answer stays valid
 //!   until the next `alloc` or `run` (each `run` frees the previous one), so the host copies it
@@ -68,6 +69,9 @@ mod exports {
     /// any request not yet run.
     #[no_mangle]
     pub extern "C" fn alloc(len: usize) -> *mut u8 {
+        // A new request: everything the previous one allocated (its answer included, which the
+        // host has copied out) is free again. The drops below then free nothing.
+        crate::standalone::reset();
         let s = state();
         s.answer = String::new();
         s.request = vec![0; len];
