@@ -32,7 +32,6 @@ function global(name) {
 }
 
 const b64u = (bytes) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-const unb64u = (text) => Uint8Array.from(atob(text.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0));
 
 // ---- storage: Web Storage, or one in-memory map for the page ---------------------------------
 const memory = new Map();
@@ -118,8 +117,11 @@ async function send(e) {
   }
 }
 
-// ---- WebCrypto -------------------------------------------------------------------------------
+// ---- WebCrypto: the full build's effects (DPoP keys and proofs, ID token signatures) ----------
+// `FULL` is a constant the package assembler defines (false for the core entry, whose flows never
+// ask for these effects), so minification drops this section from the core entry.
 const subtle = () => global("crypto")?.subtle;
+const unb64u = (text) => Uint8Array.from(atob(text.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0));
 
 async function dpopKey(s, key) {
   try {
@@ -155,6 +157,21 @@ async function verify(e) {
   } catch {
     return false;
   }
+}
+
+function performFull(e, s) {
+  switch (e.e) {
+    case "dpopKey":
+      return dpopKey(s, e.key);
+    case "dpopSign":
+      return dpopSign(s, e.input);
+    case "dpopForget":
+      s.dpop = null;
+      return idb("delete", "readwrite", e.key);
+    case "verify":
+      return verify(e);
+  }
+  return null;
 }
 
 // ---- locks -----------------------------------------------------------------------------------
@@ -214,15 +231,6 @@ function perform(e, c, held) {
     case "cacheSet":
       s.cache.set(e.name, e.value);
       return null;
-    case "dpopKey":
-      return dpopKey(s, e.key);
-    case "dpopSign":
-      return dpopSign(s, e.input);
-    case "dpopForget":
-      s.dpop = null;
-      return idb("delete", "readwrite", e.key);
-    case "verify":
-      return verify(e);
     case "lock":
       return lock(e.name, held);
     case "href":
@@ -251,7 +259,7 @@ function perform(e, c, held) {
       });
       return s.renewing;
   }
-  return null;
+  return FULL ? performFull(e, s) : null;
 }
 
 function step(c, op, args, results) {
