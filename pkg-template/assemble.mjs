@@ -123,8 +123,9 @@ const put = (name, content) => files.set(name, Buffer.isBuffer(content) ? conten
 // The API is the executor (pkg-template/executor.js) over the loader's private `run`: the ES
 // module is the loader followed by the executor; the classic script puts both (exports
 // removed) into pkg-template/classic.js, which attaches the exports to the global. The
-// executor is the same text in both builds: in the core one, the effects only the full build
-// asks for (dpopKey, dpopSign, dpopForget, verify) are never requested.
+// executor is the same text in both builds; its constant `FULL` is defined here (true for the
+// full build), so the core build's minified scripts drop the effects only the full build asks
+// for (dpopKey, dpopSign, dpopForget, verify: `performFull` and the WebCrypto helpers).
 const loader = template("loader.js").toString("utf8");
 const executor = template("executor.js").toString("utf8");
 const classic = template("classic.js").toString("utf8");
@@ -136,27 +137,30 @@ for (const mark of ["__BODY__", "__EXPORTS__", "__WASM_FILE__"]) {
   if (classic.split(mark).length !== 2) fail(`classic.js must have exactly one ${mark} placeholder`);
 }
 if (/^function run\(/m.test(executor) || !/^function run\(/m.test(loader)) fail("`run` must be defined by loader.js (and only there)");
+if (!/\bFULL \?/.test(executor)) fail("executor.js no longer branches on FULL (the core build's dead-code marker)");
 const EXPORT = /^export (?:default )?(?=(?:async )?(?:function|class|const|let) )/gm;
 const EXPORT_NAMES = [...`${loader}\n${executor}`.matchAll(/^export (?:default )?(?:async )?(?:function\*?|class|const|let) ([A-Za-z_$][\w$]*)/gm)].map((m) => m[1]);
 if (!EXPORT_NAMES.includes("init") || !EXPORT_NAMES.includes("initSync")) fail("loader.js must export `init` (default) and `initSync`");
 // Minified (whitespace, comments, local names): the JavaScript is a tenth of the package's
 // gzip size otherwise. The checks below read the unminified sources.
 const { transformSync } = await import("esbuild").catch(() => fail("esbuild missing: run npm ci (it is a dev dependency)"));
-const minify = (code, format) => transformSync(code, { minify: true, format, target: "es2020", legalComments: "none" }).code;
+const minify = (code, full, format) =>
+  transformSync(code, { minify: true, format, target: "es2020", legalComments: "none", define: { FULL: String(full) }, treeShaking: true }).code;
 
 let esModule; // the core ES module, unminified (for the type checks below)
 for (const [wasm, base] of [[core, NAME], [full, `${NAME}_full`]]) {
   const wasmFile = `${base}_bg.wasm`;
   const module = `${loader.replace(/\s*$/, "\n")}\n${executor}`.split("__WASM_FILE__").join(wasmFile);
   if (base === NAME) esModule = module;
-  put(`${base}.js`, minify(module, "esm"));
+  const isFull = base !== NAME;
+  put(`${base}.js`, minify(module, isFull, "esm"));
   put(wasmFile, wasm);
   // The classic script: the same code without `export`, the default URL relative to the
   // script's own (`scriptSrc`, set by classic.js) instead of import.meta.url.
   const body = module.replace(EXPORT, "").split("import.meta.url").join("scriptSrc");
   if (/\bimport\.meta\b|^\s*export\b/m.test(body)) fail("the classic script's body still has import.meta or an export");
   const classicExports = `{ ${EXPORT_NAMES.filter((n) => n !== "init").join(", ")} }`;
-  put(`${base}.classic.js`, minify(classic.replace("__BODY__", () => body).replace("__EXPORTS__", classicExports).split("__WASM_FILE__").join(wasmFile)));
+  put(`${base}.classic.js`, minify(classic.replace("__BODY__", () => body).replace("__EXPORTS__", classicExports).split("__WASM_FILE__").join(wasmFile), isFull));
   if (base === NAME) {
     put(`${base}.node.js`, nodeEntry);
     put(`${base}.d.ts`, template(`${NAME}.d.ts`));
@@ -167,7 +171,8 @@ for (const [wasm, base] of [[core, NAME], [full, `${NAME}_full`]]) {
     if (renamed.includes(`./${NAME}.`) || renamed.includes(`./${NAME}_bg`)) fail(`${NAME}.node.js: a file name the full entry could not rename`);
     put(`${base}.node.js`, renamed);
     put(`${base}.d.ts`, `/**\n * Types of \`wasm-oauth/full\`: the same API as \`wasm-oauth\` (see ${NAME}.d.ts), from the build\n` +
-      ` * that also has DPoP (\`dpop: true\`, \`generateDpopProof\`) and \`verifyIdTokenSignature: true\`.\n *\n` +
+      ` * that also has DPoP (\`dpop: true\`, \`generateDpopProof\`), \`verifyIdTokenSignature: true\` and the\n` +
+      ` * confidential clients (\`grantType: "client_credentials"\`, \`clientSecret\`, \`apiKey\`, ...).\n *\n` +
       ` * @packageDocumentation\n */\nexport * from "./${NAME}.js";\nexport { default } from "./${NAME}.js";\n`);
     const fullClassicDts = classicDts.split(`./${NAME}.js`).join(`./${base}.js`).split(`${NAME}.classic.js`).join(`${base}.classic.js`)
       .split(`${NAME}_bg.wasm`).join(`${base}_bg.wasm`).split(`"wasm-oauth/classic"`).join(`"wasm-oauth/full/classic"`);
