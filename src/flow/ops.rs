@@ -509,10 +509,10 @@ impl Flow<'_, '_> {
         tokens.is_some_and(|t| t.refresh_token.is_some() || t.is_fresh(now, 0))
     }
 
-    /// ID token claims as JSON text, when there is a decodable ID token.
+    /// ID token claims as JSON text (the payload as decoded), when there is a decodable ID token.
     pub fn user_claims(&mut self) -> Option<String> {
         let id_token = self.tokens().and_then(|t| t.id_token);
-        id_token.and_then(|t| jwt::decode_claims(t.expose())).map(|c| c.to_json())
+        id_token.and_then(|t| jwt::decode_payload(t.expose()))
     }
 }
 

@@ -162,7 +162,7 @@ pub fn config_input(value: &Value) -> Result<ConfigInput, AuthError> {
 /// What one sign-in asks for beyond the config (API.md `SignInOptions`).
 #[derive(Default)]
 pub struct SignIn {
-    /// `appState` as JSON text.
+    /// `appState` as JSON text (the host sends it so, and it is stored and returned verbatim).
     pub app_state: Option<String>,
     pub scope: Option<String>,
     pub extra_params: Vec<(String, String)>,
@@ -171,8 +171,7 @@ pub struct SignIn {
 /// `SignInOptions`; `null` means none.
 pub fn sign_in(value: &Value) -> Result<SignIn, AuthError> {
     let r = Reader::new(value, "signIn options must be an object")?;
-    let options =
-        SignIn { app_state: r.get("appState").map(Value::to_json), scope: r.string("scope"), extra_params: r.string_map("extraParams") };
+    let options = SignIn { app_state: r.string("appState"), scope: r.string("scope"), extra_params: r.string_map("extraParams") };
     r.finish()?;
     Ok(options)
 }

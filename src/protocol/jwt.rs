@@ -14,6 +14,13 @@ use crate::protocol::AuthError;
 /// The decoded payload of a compact JWS (`header.payload.signature`) when it is a JSON object;
 /// `None` otherwise (not three parts, bad base64url, not JSON, not an object).
 pub fn decode_claims(jwt: &str) -> Option<Value> {
+    json::parse(&decode_payload(jwt)?)
+}
+
+/// The payload of a compact JWS as its JSON text, when [`decode_claims`] reads it (so a JSON
+/// object). With a repeated claim name, `JSON.parse` of this text keeps the last member, as
+/// [`Value::get`] (and so every check here) does.
+pub fn decode_payload(jwt: &str) -> Option<String> {
     let mut parts = crate::protocol::pieces(jwt, b'.');
     let _header = parts.next()?;
     let payload = parts.next()?;
@@ -21,10 +28,9 @@ pub fn decode_claims(jwt: &str) -> Option<Value> {
     if parts.next().is_some() {
         return None;
     }
-    let bytes = base64url_decode(payload)?;
-    let claims = json::parse(&crate::protocol::utf8(&bytes)?)?;
-    claims.as_object()?;
-    Some(claims)
+    let text = crate::protocol::utf8(&base64url_decode(payload)?)?;
+    json::parse(&text)?.as_object()?;
+    Some(text)
 }
 
 /// A NumericDate claim (RFC 7519 §2): a finite number >= 0, in whole seconds (a fraction is
@@ -108,9 +114,8 @@ pub fn check_id_token(id_token: &str, check: &IdTokenCheck<'_>) -> Result<Value,
         }
     }
     if let Some(previous) = check.previous {
-        // Compared as JSON text: the writer already exists, a derived `PartialEq` would be
-        // more code. (Equal values print the same; parsed values have no NaN.)
-        let differs = |key: &str| claims.get(key).map(Value::to_json) != previous.get(key).map(Value::to_json);
+        // (Parsed values have no NaN, so `PartialEq` is equality of JSON values.)
+        let differs = |key: &str| claims.get(key) != previous.get(key);
         if differs("iss") {
             return Err(invalid("the refreshed ID token's iss differs from the previous one"));
         }
@@ -172,6 +177,11 @@ pub(crate) mod tests {
             assert_eq!(decode_claims(bad), None, "{bad}");
         }
         assert_eq!(decode_claims(".e30."), Some(Value::Object(vec![])));
+        assert_eq!(decode_payload(".e30.").as_deref(), Some("{}"));
+        assert_eq!(decode_payload(&padded).as_deref(), Some(r#"{"a":1}"#));
+        for bad in ["", "a.b.c.d", ".W10.", ".Im5vIg.", ".e30"] {
+            assert_eq!(decode_payload(bad), None, "{bad}");
+        }
     }
 
     #[test]
@@ -209,6 +219,20 @@ pub(crate) mod tests {
             "the ID token's iss is not the configured issuer");
         fails(&jwt(r#"{"aud":"spa","exp":1700003600,"iat":1700000000}"#), &check(None),
             "the ID token's iss is not the configured issuer");
+    }
+
+    #[test]
+    fn repeated_claim_names_last_wins() {
+        // RFC 7519 §4: reject, or use the lexically last member, as JSON.parse does (getUser
+        // returns the payload text): the checked claim is the one the app will read.
+        let evil_last = claims("").replace('{', r#"{"iss":"https://id.example.com","#).replace(r#""iss":"https://id.example.com","sub""#, r#""iss":"https://evil","sub""#);
+        fails(&jwt(&evil_last), &check(None), "the ID token's iss is not the configured issuer");
+        assert!(check_id_token(&jwt(&claims("").replace('{', r#"{"iss":"https://evil","#)), &check(None)).is_ok());
+        fails(&jwt(&claims(r#","nonce":"n-2""#)), &check(Some("n-1")), "the ID token's nonce does not match the sign-in");
+        fails(&jwt(&claims(r#","aud":"other""#)), &check(None), "the ID token's aud does not contain the clientId");
+        let payload = claims(r#","sub":"user-2""#);
+        assert_eq!(decode_payload(&jwt(&payload)).as_deref(), Some(payload.as_str()));
+        assert_eq!(check_id_token(&jwt(&payload), &check(None)).unwrap().get("sub").and_then(Value::as_str), Some("user-2"));
     }
 
     #[test]
