@@ -82,20 +82,26 @@ pub fn check_id_token(id_token: &str, check: &IdTokenCheck<'_>) -> Result<Value,
             return Err(invalid("the ID token's iss is not the configured issuer"));
         }
     }
-    let audiences: Vec<&str> = match claims.get("aud") {
-        Some(Value::String(a)) => vec![a.as_str()],
-        Some(Value::Array(items)) => items
-            .iter()
-            .map(Value::as_str)
-            .collect::<Option<Vec<&str>>>()
-            .ok_or_else(|| invalid("the ID token's aud is not a string or an array of strings"))?,
+    // (A loop rather than collecting the audiences: less code.)
+    let (audiences, contains) = match claims.get("aud") {
+        Some(Value::String(a)) => (1, a == check.client_id),
+        Some(Value::Array(items)) => {
+            let mut contains = false;
+            for item in items {
+                let Some(a) = item.as_str() else {
+                    return Err(invalid("the ID token's aud is not a string or an array of strings"));
+                };
+                contains |= a == check.client_id;
+            }
+            (items.len(), contains)
+        }
         _ => return Err(invalid("the ID token has no aud")),
     };
-    if !audiences.contains(&check.client_id) {
+    if !contains {
         return Err(invalid("the ID token's aud does not contain the clientId"));
     }
     match claims.get("azp") {
-        None if audiences.len() > 1 => return Err(invalid("the ID token has several audiences and no azp")),
+        None if audiences > 1 => return Err(invalid("the ID token has several audiences and no azp")),
         None => {}
         Some(azp) if azp.as_str() == Some(check.client_id) => {}
         Some(_) => return Err(invalid("the ID token's azp is not the clientId")),
