@@ -116,8 +116,11 @@ fn param_value(v: &Value) -> Option<ParamValue> {
     if let Some(s) = v.as_str() {
         return Some(ParamValue::One(s.into()));
     }
-    let items = v.as_array()?;
-    items.iter().map(|item| item.as_str().map(String::from)).collect::<Option<Vec<_>>>().map(ParamValue::Many)
+    let mut many = Vec::new();
+    for item in v.as_array()? {
+        many.push(String::from(item.as_str()?));
+    }
+    Some(ParamValue::Many(many))
 }
 
 /// `AuthConfig` to a `ConfigInput` (types checked; `resolve` checks the rules).
