@@ -223,22 +223,23 @@ pub fn parse_token_response(status: u16, body: &str, now: u64) -> Result<TokenSe
     if !(200..300).contains(&status) {
         return Err(error::from_error_response(status, body));
     }
-    let bad = |description: Cow<'static, str>| AuthError {
+    token_set(body, now).map_err(|description| AuthError {
         code: Cow::Borrowed(codes::INVALID_RESPONSE),
         description: Some(description),
         status: Some(status),
-    };
-    let v = json::parse(body)
-        .filter(|v| v.as_object().is_some())
-        .ok_or_else(|| bad(Cow::Borrowed("the token response is not a JSON object")))?;
+    })
+}
+
+/// [`parse_token_response`] of a 2xx answer; the error is the `invalid_response` description.
+fn token_set(body: &str, now: u64) -> Result<TokenSet, Cow<'static, str>> {
+    let v = json::parse(body).filter(|v| v.as_object().is_some()).ok_or("the token response is not a JSON object")?;
     // A string member; `null` and "" count as absent.
     let text = |key: &'static str| match v.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.as_str()).filter(|s| !s.is_empty())),
-        Some(_) => Err(bad(Cow::Owned(concat(&["the token response's ", key, " is not a string"])))),
+        Some(_) => Err(Cow::Owned(concat(&["the token response's ", key, " is not a string"]))),
     };
-    let access_token =
-        text("access_token")?.ok_or_else(|| bad(Cow::Borrowed("the token response has no access_token")))?;
+    let access_token = text("access_token")?.ok_or("the token response has no access_token")?;
     let token_type = text("token_type")?.unwrap_or("Bearer");
     let refresh_token = text("refresh_token")?;
     let id_token = text("id_token")?;
@@ -252,7 +253,7 @@ pub fn parse_token_response(status: u16, body: &str, now: u64) -> Result<TokenSe
                 n => n.as_f64(),
             }
             .and_then(|n| expires_at(n, now))
-            .ok_or_else(|| bad(Cow::Borrowed("the token response's expires_in is not a finite number >= 0")))?,
+            .ok_or("the token response's expires_in is not a finite number >= 0")?,
         ),
     };
     Ok(TokenSet {
