@@ -99,8 +99,9 @@ impl<'a> Reader<'a> {
         };
         for (name, value) in members {
             let Some(value) = read(value) else {
+                // (The pairs are incomplete, but `finish` fails.)
                 self.fail(key, expected);
-                return Vec::new();
+                break;
             };
             out.push((name.clone(), value));
         }
