@@ -154,22 +154,17 @@ pub fn form_decode(s: &str) -> Option<String> {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
-        match b {
-            b'+' => {
-                out.push(b' ');
-                i += 1;
-            }
+        out.push(match b {
+            b'+' => b' ',
             b'%' => {
                 let hi = hex_value(*bytes.get(i + 1)?)?;
                 let lo = hex_value(*bytes.get(i + 2)?)?;
-                out.push((hi << 4) | lo);
-                i += 3;
+                i += 2;
+                (hi << 4) | lo
             }
-            _ => {
-                out.push(b);
-                i += 1;
-            }
-        }
+            _ => b,
+        });
+        i += 1;
     }
     crate::protocol::utf8(&out)
 }
