@@ -76,11 +76,11 @@ impl Parser<'_> {
         }
     }
 
-    fn literal(&mut self, word: &[u8], v: Value) -> Option<Value> {
+    fn literal(&mut self, word: &[u8]) -> Option<()> {
         let end = self.i.checked_add(word.len())?;
         if self.b.get(self.i..end)? == word {
             self.i = end;
-            Some(v)
+            Some(())
         } else {
             None
         }
@@ -90,9 +90,9 @@ impl Parser<'_> {
         match self.peek()? {
             open @ (b'{' | b'[') => self.container(depth + 1, open == b'{'),
             b'"' => self.string().map(Value::String),
-            b't' => self.literal(b"true", Value::Bool(true)),
-            b'f' => self.literal(b"false", Value::Bool(false)),
-            b'n' => self.literal(b"null", Value::Null),
+            b't' => self.literal(b"true").map(|()| Value::Bool(true)),
+            b'f' => self.literal(b"false").map(|()| Value::Bool(false)),
+            b'n' => self.literal(b"null").map(|()| Value::Null),
             b'-' | b'0'..=b'9' => self.number().map(Value::Number),
             _ => None,
         }
