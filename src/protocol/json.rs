@@ -293,22 +293,11 @@ fn scale(m: f64, e: i64) -> f64 {
 
 /// Appends the decimal digits of `v`.
 pub fn write_u64(out: &mut String, v: u64) {
-    let mut buf = [0u8; 20];
-    let mut i = buf.len();
-    let mut v = v;
-    loop {
-        i -= 1;
-        if let Some(slot) = buf.get_mut(i) {
-            *slot = b'0' + (v % 10) as u8;
-        }
-        v /= 10;
-        if v == 0 || i == 0 {
-            break;
-        }
+    // Recursion (at most 20 deep) instead of a digit buffer: less code.
+    if v >= 10 {
+        write_u64(out, v / 10);
     }
-    for &b in buf.get(i..).unwrap_or(&[]) {
-        out.push(char::from(b));
-    }
+    out.push(char::from(b'0' + (v % 10) as u8));
 }
 
 /// Appends the decimal digits of `v`, with a `-` when negative.
