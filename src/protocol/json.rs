@@ -515,22 +515,27 @@ pub fn write_string(out: &mut String, s: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     out.push('"');
     for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
+        let short = match c {
+            '"' | '\\' => c,
+            '\n' => 'n',
+            '\r' => 'r',
+            '\t' => 't',
+            '\u{8}' => 'b',
+            '\u{c}' => 'f',
             c if (c as u32) < 0x20 => {
                 out.push_str("\\u00");
                 let b = c as u32 as usize;
                 out.push(char::from(HEX.get(b >> 4).copied().unwrap_or(b'0')));
                 out.push(char::from(HEX.get(b & 15).copied().unwrap_or(b'0')));
+                continue;
             }
-            c => out.push(c),
-        }
+            c => {
+                out.push(c);
+                continue;
+            }
+        };
+        out.push('\\');
+        out.push(short);
     }
     out.push('"');
 }
