@@ -225,17 +225,10 @@ impl Parser<'_> {
         }
         if let Some(b'e' | b'E') = self.peek() {
             self.i += 1;
-            let exp_negative = match self.peek() {
-                Some(b'-') => {
-                    self.i += 1;
-                    true
-                }
-                Some(b'+') => {
-                    self.i += 1;
-                    false
-                }
-                _ => false,
-            };
+            let exp_negative = self.eat(b'-').is_some();
+            if !exp_negative {
+                let _ = self.eat(b'+');
+            }
             self.digit()?;
             let mut e: i64 = 0;
             while let Some(d) = self.digit() {
