@@ -345,11 +345,6 @@ impl TokenSet {
         if v.get("v")?.as_f64()? != RECORD_VERSION as f64 {
             return None;
         }
-        let optional = |key: &str| match v.get(key) {
-            None => Some(None),
-            Some(Value::String(s)) => Some(Some(s.clone())),
-            Some(_) => None,
-        };
         let expires_at = match v.get("e") {
             None => None,
             Some(e) => Some(e.as_u64()?),
@@ -358,9 +353,9 @@ impl TokenSet {
             access_token: Secret::new(v.get("a")?.as_str().filter(|a| !a.is_empty())?),
             token_type: String::from(v.get("t")?.as_str()?),
             expires_at,
-            refresh_token: optional("r")?.map(Secret::new),
-            id_token: optional("i")?.map(Secret::new),
-            scope: optional("s")?,
+            refresh_token: v.opt_str("r")?.map(Secret::new),
+            id_token: v.opt_str("i")?.map(Secret::new),
+            scope: v.opt_str("s")?.map(String::from),
         })
     }
 }
