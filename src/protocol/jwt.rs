@@ -21,11 +21,9 @@ pub fn decode_claims(jwt: &str) -> Option<Value> {
 /// object). With a repeated claim name, `JSON.parse` of this text keeps the last member, as
 /// [`Value::get`] (and so every check here) does.
 pub fn decode_payload(jwt: &str) -> Option<String> {
-    let mut parts = crate::protocol::pieces(jwt, b'.');
-    let _header = parts.next()?;
-    let payload = parts.next()?;
-    let _signature = parts.next()?;
-    if parts.next().is_some() {
+    // header.payload.signature: exactly two dots.
+    let (payload, signature) = crate::protocol::cut(crate::protocol::cut(jwt, b'.').1?, b'.');
+    if crate::protocol::has_any(signature?, b".") {
         return None;
     }
     let text = crate::protocol::utf8(&base64url_decode(payload)?)?;
