@@ -223,7 +223,8 @@ pub fn parse_token_response(status: u16, body: &str, now: u64) -> Result<TokenSe
     if !(200..300).contains(&status) {
         return Err(error::from_error_response(status, body));
     }
-    token_set(body, now).map_err(|description| AuthError {
+    // (Parsed here and borrowed: one drop of the value, not one per early return.)
+    token_set(json::parse(body).as_ref(), now).map_err(|description| AuthError {
         code: Cow::Borrowed(codes::INVALID_RESPONSE),
         description: Some(description),
         status: Some(status),
@@ -231,8 +232,8 @@ pub fn parse_token_response(status: u16, body: &str, now: u64) -> Result<TokenSe
 }
 
 /// [`parse_token_response`] of a 2xx answer; the error is the `invalid_response` description.
-fn token_set(body: &str, now: u64) -> Result<TokenSet, Cow<'static, str>> {
-    let v = json::parse(body).filter(|v| v.as_object().is_some()).ok_or("the token response is not a JSON object")?;
+fn token_set(v: Option<&Value>, now: u64) -> Result<TokenSet, Cow<'static, str>> {
+    let v = v.filter(|v| v.as_object().is_some()).ok_or("the token response is not a JSON object")?;
     // A string member; `null` and "" count as absent.
     let text = |key: &'static str| match v.get(key) {
         None | Some(Value::Null) => Ok(None),
