@@ -65,11 +65,11 @@ pub fn token_set_json(t: &TokenSet) -> String {
     if let Some(at) = t.expires_at {
         w.integer("expiresAt", at as i64);
     }
-    let optional = [("refreshToken", &t.refresh_token), ("idToken", &t.id_token)];
-    for (key, value) in optional {
-        if let Some(v) = value {
-            w.string(key, v.expose());
-        }
+    if let Some(r) = &t.refresh_token {
+        w.string("refreshToken", r.expose());
+    }
+    if let Some(i) = &t.id_token {
+        w.string("idToken", i.expose());
     }
     if let Some(s) = &t.scope {
         w.string("scope", s);
