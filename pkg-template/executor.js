@@ -296,6 +296,8 @@ async function exec(c, op, args) {
 
 function json(value, what) {
   try {
+    // appState travels as its own JSON text, which the flow stores and returns verbatim.
+    if (value?.appState != null) value = { ...value, appState: JSON.stringify(value.appState) };
     return JSON.stringify(value ?? null) ?? "null";
   } catch {
     throw configError(`${what} must be JSON-serialisable`);

@@ -366,7 +366,7 @@ impl Client {
 fn sign_in_args(options: SignIn) -> Value {
     let extra = Value::Object(options.extra_params.into_iter().map(|(k, v)| (k, Value::String(v))).collect());
     object(vec![
-        ("appState", options.app_state.and_then(|s| json::parse(&s)).unwrap_or(Value::Null)),
+        ("appState", string(options.app_state.as_deref())),
         ("scope", string(options.scope.as_deref())),
         ("extraParams", extra),
     ])

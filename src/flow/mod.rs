@@ -6,7 +6,8 @@
 //! `signOut`, `generateDpopProof`, `isAuthenticated`, `getTokens`, `getUser`; `renew` and
 //! `prune` for the host's own use; `config` checks the config), `config` is the `AuthConfig`,
 //! `env` says whether the runtime has a `document` and Web Storage, `args` the call's options
-//! and `results` the results of the effects performed so far, in order.
+//! (`appState` as its JSON text, which is stored and returned verbatim) and `results` the
+//! results of the effects performed so far, in order.
 //!
 //! The answer is one of `{"effect": {"e": kind, ...}}` (perform it, append its result, run
 //! again), `{"done": value}` or `{"error": {"code", "description"?, "status"?}}`.

@@ -65,11 +65,11 @@ pub fn token_set_json(t: &TokenSet) -> String {
     if let Some(at) = t.expires_at {
         w.integer("expiresAt", at as i64);
     }
-    let optional = [("refreshToken", &t.refresh_token), ("idToken", &t.id_token)];
-    for (key, value) in optional {
-        if let Some(v) = value {
-            w.string(key, v.expose());
-        }
+    if let Some(r) = &t.refresh_token {
+        w.string("refreshToken", r.expose());
+    }
+    if let Some(i) = &t.id_token {
+        w.string("idToken", i.expose());
     }
     if let Some(s) = &t.scope {
         w.string("scope", s);
@@ -511,10 +511,10 @@ impl Flow<'_, '_> {
         tokens.is_some_and(|t| t.refresh_token.is_some() || t.is_fresh(now, 0))
     }
 
-    /// ID token claims as JSON text, when there is a decodable ID token.
+    /// ID token claims as JSON text (the payload as decoded), when there is a decodable ID token.
     pub fn user_claims(&mut self) -> Option<String> {
         let id_token = self.tokens().and_then(|t| t.id_token);
-        id_token.and_then(|t| jwt::decode_claims(t.expose())).map(|c| c.to_json())
+        id_token.and_then(|t| jwt::decode_payload(t.expose()))
     }
 }
 

@@ -99,8 +99,9 @@ impl<'a> Reader<'a> {
         };
         for (name, value) in members {
             let Some(value) = read(value) else {
+                // (The pairs are incomplete, but `finish` fails.)
                 self.fail(key, expected);
-                return Vec::new();
+                break;
             };
             out.push((name.clone(), value));
         }
@@ -116,8 +117,11 @@ fn param_value(v: &Value) -> Option<ParamValue> {
     if let Some(s) = v.as_str() {
         return Some(ParamValue::One(s.into()));
     }
-    let items = v.as_array()?;
-    items.iter().map(|item| item.as_str().map(String::from)).collect::<Option<Vec<_>>>().map(ParamValue::Many)
+    let mut many = Vec::new();
+    for item in v.as_array()? {
+        many.push(String::from(item.as_str()?));
+    }
+    Some(ParamValue::Many(many))
 }
 
 /// `AuthConfig` to a `ConfigInput` (types checked; `resolve` checks the rules).
@@ -162,7 +166,7 @@ pub fn config_input(value: &Value) -> Result<ConfigInput, AuthError> {
 /// What one sign-in asks for beyond the config (API.md `SignInOptions`).
 #[derive(Default)]
 pub struct SignIn {
-    /// `appState` as JSON text.
+    /// `appState` as JSON text (the host sends it so, and it is stored and returned verbatim).
     pub app_state: Option<String>,
     pub scope: Option<String>,
     pub extra_params: Vec<(String, String)>,
@@ -171,8 +175,7 @@ pub struct SignIn {
 /// `SignInOptions`; `null` means none.
 pub fn sign_in(value: &Value) -> Result<SignIn, AuthError> {
     let r = Reader::new(value, "signIn options must be an object")?;
-    let options =
-        SignIn { app_state: r.get("appState").map(Value::to_json), scope: r.string("scope"), extra_params: r.string_map("extraParams") };
+    let options = SignIn { app_state: r.string("appState"), scope: r.string("scope"), extra_params: r.string_map("extraParams") };
     r.finish()?;
     Ok(options)
 }

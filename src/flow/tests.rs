@@ -514,7 +514,7 @@ fn sign_in_url_has_pkce_and_stores_the_transaction() {
     host.area("session").insert("wasm-oauth:tx:junk".to_string(), "not a transaction".to_string());
     host.area("session").insert("unrelated".to_string(), "kept".to_string());
 
-    let params = host.sign_in(r#"{"appState":{"page":"/inbox"},"extraParams":{"prompt":"login"}}"#);
+    let params = host.sign_in(r#"{"appState":"{\"page\":\"/inbox\"}","extraParams":{"prompt":"login"}}"#);
     assert_eq!(param(&params, "response_type"), "code");
     assert_eq!(param(&params, "client_id"), "spa");
     assert_eq!(param(&params, "redirect_uri"), REDIRECT);
@@ -567,7 +567,8 @@ fn sign_in_navigates_and_a_scope_without_openid_has_no_nonce() {
 fn callback_round_trip() {
     let mut host = Host::new(CONFIG);
     host.serve(token_endpoint(r#"{"access_token":"at","expires_in":3600,"refresh_token":"rt"}"#));
-    let params = host.sign_in(r#"{"appState":{"page":"/inbox"}}"#);
+    // The host sends appState as its JSON text (executor.js: JSON.stringify).
+    let params = host.sign_in(r#"{"appState":"{\"page\":\"/inbox\"}"}"#);
     let state = param(&params, "state").to_string();
     let verifier = host.randoms[0].clone();
     assert!(host.item("session", &format!("wasm-oauth:tx:{state}")).is_some());
@@ -995,7 +996,7 @@ fn assert_replays(host: &Host) {
 fn runs_replay_deterministically() {
     let mut host = Host::new(LOCAL_CONFIG);
     host.serve(token_endpoint(r#"{"access_token":"at","expires_in":3600,"refresh_token":"rt"}"#));
-    let state = param(&host.sign_in(r#"{"appState":[1,2]}"#), "state").to_string();
+    let state = param(&host.sign_in(r#"{"appState":"[1,2]"}"#), "state").to_string();
     host.exec("handleCallback", &url_args(&callback_url("abc", &state)));
     host.now = NOW + 4000;
     assert_eq!(string(done(&host.exec("getToken", "null")), "token"), "at");
@@ -1070,6 +1071,28 @@ fn peeks_read_storage_only() {
     for t in &host.transcripts {
         assert!(t.kinds().iter().all(|k| k == "get" || k == "now"), "{:?}", t.kinds());
     }
+}
+
+#[test]
+fn get_user_is_the_id_token_payload_as_sent() {
+    let mut host = Host::new(CONFIG);
+    assert_eq!(done(&host.exec("getUser", "null")), &Value::Null);
+    // Returned as decoded, not re-serialised: numbers keep their text, and with a repeated
+    // claim name JSON.parse keeps the last member, as the ID token checks (`Value::get`) do.
+    let payload = r#"{"sub":"first","n":0.1,"big":12345678901234567890,"sub":"user-1", "x" : [1e400,"\u00e9"]}"#;
+    let mut t = token_set("at", NOW + 3600, None);
+    t.id_token = Some(Secret::new(crate::protocol::jwt::tests::jwt(payload)));
+    host.put_tokens("session", &t);
+    let answer = host.exec("getUser", "null");
+    assert_eq!(host.last("getUser").answer, format!(r#"{{"done":{payload}}}"#));
+    assert_eq!(string(done(&answer), "sub"), "user-1");
+    // A payload that is not an object, or no JWT at all: null.
+    for id_token in [crate::protocol::jwt::tests::jwt("[1]"), crate::protocol::jwt::tests::jwt("{"), "opaque".to_string()] {
+        t.id_token = Some(Secret::new(id_token));
+        host.put_tokens("session", &t);
+        assert_eq!(done(&host.exec("getUser", "null")), &Value::Null);
+    }
+    assert!(host.requests.is_empty());
 }
 
 // ---- DPoP ---------------------------------------------------------------------------------

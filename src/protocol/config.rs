@@ -195,7 +195,7 @@ impl ConfigInput {
     /// [`Self::resolve`]'s rules: fills in the preset's endpoints and the scope, returns the
     /// parsed values, or the message of the first rule broken.
     fn check(&mut self, runtime: Runtime) -> Result<Checked, &'static str> {
-        if !self.client_id.as_deref().is_some_and(|id| !id.trim().is_empty()) {
+        if !self.client_id.as_deref().is_some_and(|id| !crate::protocol::encoding::is_blank(id)) {
             return Err("clientId is required");
         }
         let provider = match self.provider.as_deref() {

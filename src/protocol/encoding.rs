@@ -36,6 +36,11 @@ fn b64_encode(bytes: &[u8], alphabet: &[u8; 64], pad: bool) -> String {
     out
 }
 
+/// True when `s` is empty or only whitespace (Unicode White_Space, as `str::trim`).
+pub fn is_blank(s: &str) -> bool {
+    s.chars().all(char::is_whitespace)
+}
+
 /// base64url without padding (RFC 4648 §5), as PKCE, state and JWTs use it.
 pub fn base64url_encode(bytes: &[u8]) -> String {
     b64_encode(bytes, B64URL, false)
@@ -149,22 +154,17 @@ pub fn form_decode(s: &str) -> Option<String> {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
-        match b {
-            b'+' => {
-                out.push(b' ');
-                i += 1;
-            }
+        out.push(match b {
+            b'+' => b' ',
             b'%' => {
                 let hi = hex_value(*bytes.get(i + 1)?)?;
                 let lo = hex_value(*bytes.get(i + 2)?)?;
-                out.push((hi << 4) | lo);
-                i += 3;
+                i += 2;
+                (hi << 4) | lo
             }
-            _ => {
-                out.push(b);
-                i += 1;
-            }
-        }
+            _ => b,
+        });
+        i += 1;
     }
     crate::protocol::utf8(&out)
 }
@@ -305,6 +305,13 @@ pub(crate) mod tests {
             let lossy = String::from_utf8_lossy(&raw);
             let _ = base64url_decode(&lossy);
             let _ = form_decode(&lossy);
+        }
+    }
+
+    #[test]
+    fn is_blank_is_trim_is_empty() {
+        for s in ["", " ", " \t\r\n", "\u{a0}\u{3000}\u{2028}", "a", " a ", "\u{200b}", "\u{0}"] {
+            assert_eq!(is_blank(s), s.trim().is_empty(), "{s:?}");
         }
     }
 

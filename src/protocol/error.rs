@@ -109,9 +109,9 @@ pub fn is_code_word(s: &str) -> bool {
 /// `error_description`, `message`, and an `error` that is not a code word (a sentence); HTML,
 /// empty or non-JSON bodies have none.
 pub fn from_error_response(status: u16, body: &str) -> AuthError {
+    // (`get` finds nothing in a value that is not an object.)
     let parsed = json::parse(body);
-    let object = parsed.as_ref().filter(|v| v.as_object().is_some());
-    let text = |key: &str| object.and_then(|o| o.get(key)).and_then(Value::as_str).filter(|s| !s.trim().is_empty());
+    let text = |key: &str| parsed.as_ref().and_then(|o| o.get(key)).and_then(Value::as_str).filter(|s| !crate::protocol::encoding::is_blank(s));
     let error = text("error");
     let code = error.filter(|e| is_code_word(e));
     let sentence = error.filter(|e| !is_code_word(e));

@@ -76,11 +76,11 @@ impl Parser<'_> {
         }
     }
 
-    fn literal(&mut self, word: &[u8], v: Value) -> Option<Value> {
+    fn literal(&mut self, word: &[u8]) -> Option<()> {
         let end = self.i.checked_add(word.len())?;
         if self.b.get(self.i..end)? == word {
             self.i = end;
-            Some(v)
+            Some(())
         } else {
             None
         }
@@ -90,9 +90,9 @@ impl Parser<'_> {
         match self.peek()? {
             open @ (b'{' | b'[') => self.container(depth + 1, open == b'{'),
             b'"' => self.string().map(Value::String),
-            b't' => self.literal(b"true", Value::Bool(true)),
-            b'f' => self.literal(b"false", Value::Bool(false)),
-            b'n' => self.literal(b"null", Value::Null),
+            b't' => self.literal(b"true").map(|()| Value::Bool(true)),
+            b'f' => self.literal(b"false").map(|()| Value::Bool(false)),
+            b'n' => self.literal(b"null").map(|()| Value::Null),
             b'-' | b'0'..=b'9' => self.number().map(Value::Number),
             _ => None,
         }
@@ -225,17 +225,10 @@ impl Parser<'_> {
         }
         if let Some(b'e' | b'E') = self.peek() {
             self.i += 1;
-            let exp_negative = match self.peek() {
-                Some(b'-') => {
-                    self.i += 1;
-                    true
-                }
-                Some(b'+') => {
-                    self.i += 1;
-                    false
-                }
-                _ => false,
-            };
+            let exp_negative = self.eat(b'-').is_some();
+            if !exp_negative {
+                let _ = self.eat(b'+');
+            }
             self.digit()?;
             let mut e: i64 = 0;
             while let Some(d) = self.digit() {
@@ -293,22 +286,11 @@ fn scale(m: f64, e: i64) -> f64 {
 
 /// Appends the decimal digits of `v`.
 pub fn write_u64(out: &mut String, v: u64) {
-    let mut buf = [0u8; 20];
-    let mut i = buf.len();
-    let mut v = v;
-    loop {
-        i -= 1;
-        if let Some(slot) = buf.get_mut(i) {
-            *slot = b'0' + (v % 10) as u8;
-        }
-        v /= 10;
-        if v == 0 || i == 0 {
-            break;
-        }
+    // Recursion (at most 20 deep) instead of a digit buffer: less code.
+    if v >= 10 {
+        write_u64(out, v / 10);
     }
-    for &b in buf.get(i..).unwrap_or(&[]) {
-        out.push(char::from(b));
-    }
+    out.push(char::from(b'0' + (v % 10) as u8));
 }
 
 /// Appends the decimal digits of `v`, with a `-` when negative.
@@ -526,22 +508,27 @@ pub fn write_string(out: &mut String, s: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     out.push('"');
     for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
+        let short = match c {
+            '"' | '\\' => c,
+            '\n' => 'n',
+            '\r' => 'r',
+            '\t' => 't',
+            '\u{8}' => 'b',
+            '\u{c}' => 'f',
             c if (c as u32) < 0x20 => {
                 out.push_str("\\u00");
                 let b = c as u32 as usize;
                 out.push(char::from(HEX.get(b >> 4).copied().unwrap_or(b'0')));
                 out.push(char::from(HEX.get(b & 15).copied().unwrap_or(b'0')));
+                continue;
             }
-            c => out.push(c),
-        }
+            c => {
+                out.push(c);
+                continue;
+            }
+        };
+        out.push('\\');
+        out.push(short);
     }
     out.push('"');
 }

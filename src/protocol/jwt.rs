@@ -14,17 +14,21 @@ use crate::protocol::AuthError;
 /// The decoded payload of a compact JWS (`header.payload.signature`) when it is a JSON object;
 /// `None` otherwise (not three parts, bad base64url, not JSON, not an object).
 pub fn decode_claims(jwt: &str) -> Option<Value> {
-    let mut parts = crate::protocol::pieces(jwt, b'.');
-    let _header = parts.next()?;
-    let payload = parts.next()?;
-    let _signature = parts.next()?;
-    if parts.next().is_some() {
+    json::parse(&decode_payload(jwt)?)
+}
+
+/// The payload of a compact JWS as its JSON text, when [`decode_claims`] reads it (so a JSON
+/// object). With a repeated claim name, `JSON.parse` of this text keeps the last member, as
+/// [`Value::get`] (and so every check here) does.
+pub fn decode_payload(jwt: &str) -> Option<String> {
+    // header.payload.signature: exactly two dots.
+    let (payload, signature) = crate::protocol::cut(crate::protocol::cut(jwt, b'.').1?, b'.');
+    if crate::protocol::has_any(signature?, b".") {
         return None;
     }
-    let bytes = base64url_decode(payload)?;
-    let claims = json::parse(&crate::protocol::utf8(&bytes)?)?;
-    claims.as_object()?;
-    Some(claims)
+    let text = crate::protocol::utf8(&base64url_decode(payload)?)?;
+    json::parse(&text)?.as_object()?;
+    Some(text)
 }
 
 /// A NumericDate claim (RFC 7519 §2): a finite number >= 0, in whole seconds (a fraction is
@@ -70,58 +74,72 @@ fn invalid(description: &'static str) -> AuthError {
 /// Checked in this order: decodable, `iss`, `aud`, `azp`, `exp` (required), `iat` (required),
 /// `nonce`, then the refresh rules against `previous`.
 pub fn check_id_token(id_token: &str, check: &IdTokenCheck<'_>) -> Result<Value, AuthError> {
-    let claims = decode_claims(id_token).ok_or_else(|| invalid("the ID token is not a decodable JWT"))?;
+    let checked = match decode_claims(id_token) {
+        Some(claims) => check_claims(&claims, check).map(|()| claims),
+        None => Err("the ID token is not a decodable JWT"),
+    };
+    checked.map_err(invalid)
+}
+
+/// [`check_id_token`]'s rules on decoded claims; the error is the description. (One
+/// `AuthError` built in one place: less code than one per rule.)
+fn check_claims(claims: &Value, check: &IdTokenCheck<'_>) -> Result<(), &'static str> {
     if let Some(issuer) = check.issuer {
         if claims.get("iss").and_then(Value::as_str) != Some(issuer) {
-            return Err(invalid("the ID token's iss is not the configured issuer"));
+            return Err("the ID token's iss is not the configured issuer");
         }
     }
-    let audiences: Vec<&str> = match claims.get("aud") {
-        Some(Value::String(a)) => vec![a.as_str()],
-        Some(Value::Array(items)) => items
-            .iter()
-            .map(Value::as_str)
-            .collect::<Option<Vec<&str>>>()
-            .ok_or_else(|| invalid("the ID token's aud is not a string or an array of strings"))?,
-        _ => return Err(invalid("the ID token has no aud")),
+    // (A loop rather than collecting the audiences: less code.)
+    let (audiences, contains) = match claims.get("aud") {
+        Some(Value::String(a)) => (1, a == check.client_id),
+        Some(Value::Array(items)) => {
+            let mut contains = false;
+            for item in items {
+                let Some(a) = item.as_str() else {
+                    return Err("the ID token's aud is not a string or an array of strings");
+                };
+                contains |= a == check.client_id;
+            }
+            (items.len(), contains)
+        }
+        _ => return Err("the ID token has no aud"),
     };
-    if !audiences.contains(&check.client_id) {
-        return Err(invalid("the ID token's aud does not contain the clientId"));
+    if !contains {
+        return Err("the ID token's aud does not contain the clientId");
     }
     match claims.get("azp") {
-        None if audiences.len() > 1 => return Err(invalid("the ID token has several audiences and no azp")),
+        None if audiences > 1 => return Err("the ID token has several audiences and no azp"),
         None => {}
         Some(azp) if azp.as_str() == Some(check.client_id) => {}
-        Some(_) => return Err(invalid("the ID token's azp is not the clientId")),
+        Some(_) => return Err("the ID token's azp is not the clientId"),
     }
-    let exp = claims.get("exp").and_then(numeric_date).ok_or_else(|| invalid("the ID token has no numeric exp"))?;
+    let exp = claims.get("exp").and_then(numeric_date).ok_or("the ID token has no numeric exp")?;
     if exp <= check.now.saturating_sub(check.leeway) {
-        return Err(invalid("the ID token has expired (exp)"));
+        return Err("the ID token has expired (exp)");
     }
-    let iat = claims.get("iat").and_then(numeric_date).ok_or_else(|| invalid("the ID token has no numeric iat"))?;
+    let iat = claims.get("iat").and_then(numeric_date).ok_or("the ID token has no numeric iat")?;
     if iat > check.now.saturating_add(check.leeway) {
-        return Err(invalid("the ID token was issued in the future (iat)"));
+        return Err("the ID token was issued in the future (iat)");
     }
     if let Some(nonce) = check.nonce {
         if claims.get("nonce").and_then(Value::as_str) != Some(nonce) {
-            return Err(invalid("the ID token's nonce does not match the sign-in"));
+            return Err("the ID token's nonce does not match the sign-in");
         }
     }
     if let Some(previous) = check.previous {
-        // Compared as JSON text: the writer already exists, a derived `PartialEq` would be
-        // more code. (Equal values print the same; parsed values have no NaN.)
-        let differs = |key: &str| claims.get(key).map(Value::to_json) != previous.get(key).map(Value::to_json);
+        // (Parsed values have no NaN, so `PartialEq` is equality of JSON values.)
+        let differs = |key: &str| claims.get(key) != previous.get(key);
         if differs("iss") {
-            return Err(invalid("the refreshed ID token's iss differs from the previous one"));
+            return Err("the refreshed ID token's iss differs from the previous one");
         }
         if differs("sub") {
-            return Err(invalid("the refreshed ID token's sub differs from the previous one"));
+            return Err("the refreshed ID token's sub differs from the previous one");
         }
         if differs("aud") {
-            return Err(invalid("the refreshed ID token's aud differs from the previous one"));
+            return Err("the refreshed ID token's aud differs from the previous one");
         }
     }
-    Ok(claims)
+    Ok(())
 }
 
 #[cfg(test)]
@@ -172,6 +190,11 @@ pub(crate) mod tests {
             assert_eq!(decode_claims(bad), None, "{bad}");
         }
         assert_eq!(decode_claims(".e30."), Some(Value::Object(vec![])));
+        assert_eq!(decode_payload(".e30.").as_deref(), Some("{}"));
+        assert_eq!(decode_payload(&padded).as_deref(), Some(r#"{"a":1}"#));
+        for bad in ["", "a.b.c.d", ".W10.", ".Im5vIg.", ".e30"] {
+            assert_eq!(decode_payload(bad), None, "{bad}");
+        }
     }
 
     #[test]
@@ -209,6 +232,20 @@ pub(crate) mod tests {
             "the ID token's iss is not the configured issuer");
         fails(&jwt(r#"{"aud":"spa","exp":1700003600,"iat":1700000000}"#), &check(None),
             "the ID token's iss is not the configured issuer");
+    }
+
+    #[test]
+    fn repeated_claim_names_last_wins() {
+        // RFC 7519 §4: reject, or use the lexically last member, as JSON.parse does (getUser
+        // returns the payload text): the checked claim is the one the app will read.
+        let evil_last = claims("").replace('{', r#"{"iss":"https://id.example.com","#).replace(r#""iss":"https://id.example.com","sub""#, r#""iss":"https://evil","sub""#);
+        fails(&jwt(&evil_last), &check(None), "the ID token's iss is not the configured issuer");
+        assert!(check_id_token(&jwt(&claims("").replace('{', r#"{"iss":"https://evil","#)), &check(None)).is_ok());
+        fails(&jwt(&claims(r#","nonce":"n-2""#)), &check(Some("n-1")), "the ID token's nonce does not match the sign-in");
+        fails(&jwt(&claims(r#","aud":"other""#)), &check(None), "the ID token's aud does not contain the clientId");
+        let payload = claims(r#","sub":"user-2""#);
+        assert_eq!(decode_payload(&jwt(&payload)).as_deref(), Some(payload.as_str()));
+        assert_eq!(check_id_token(&jwt(&payload), &check(None)).unwrap().get("sub").and_then(Value::as_str), Some("user-2"));
     }
 
     #[test]

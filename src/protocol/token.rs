@@ -219,22 +219,24 @@ pub fn parse_token_response(status: u16, body: &str, now: u64) -> Result<TokenSe
     if !(200..300).contains(&status) {
         return Err(error::from_error_response(status, body));
     }
-    let bad = |description: Cow<'static, str>| AuthError {
+    // (Parsed here and borrowed: one drop of the value, not one per early return.)
+    token_set(json::parse(body).as_ref(), now).map_err(|description| AuthError {
         code: Cow::Borrowed(codes::INVALID_RESPONSE),
         description: Some(description),
         status: Some(status),
-    };
-    let v = json::parse(body)
-        .filter(|v| v.as_object().is_some())
-        .ok_or_else(|| bad(Cow::Borrowed("the token response is not a JSON object")))?;
+    })
+}
+
+/// [`parse_token_response`] of a 2xx answer; the error is the `invalid_response` description.
+fn token_set(v: Option<&Value>, now: u64) -> Result<TokenSet, Cow<'static, str>> {
+    let v = v.filter(|v| v.as_object().is_some()).ok_or("the token response is not a JSON object")?;
     // A string member; `null` and "" count as absent.
     let text = |key: &'static str| match v.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.as_str()).filter(|s| !s.is_empty())),
-        Some(_) => Err(bad(Cow::Owned(concat(&["the token response's ", key, " is not a string"])))),
+        Some(_) => Err(Cow::Owned(concat(&["the token response's ", key, " is not a string"]))),
     };
-    let access_token =
-        text("access_token")?.ok_or_else(|| bad(Cow::Borrowed("the token response has no access_token")))?;
+    let access_token = text("access_token")?.ok_or("the token response has no access_token")?;
     let token_type = text("token_type")?.unwrap_or("Bearer");
     let refresh_token = text("refresh_token")?;
     let id_token = text("id_token")?;
@@ -248,7 +250,7 @@ pub fn parse_token_response(status: u16, body: &str, now: u64) -> Result<TokenSe
                 n => n.as_f64(),
             }
             .and_then(|n| expires_at(n, now))
-            .ok_or_else(|| bad(Cow::Borrowed("the token response's expires_in is not a finite number >= 0")))?,
+            .ok_or("the token response's expires_in is not a finite number >= 0")?,
         ),
     };
     Ok(TokenSet {
@@ -336,15 +338,10 @@ impl TokenSet {
     /// access token must not be empty; members this version doesn't know are ignored.
     pub fn decode(text: &str) -> Option<TokenSet> {
         let v = json::parse(text)?;
-        v.as_object()?;
+        // (Not an object: `get` finds no version.)
         if v.get("v")?.as_f64()? != RECORD_VERSION as f64 {
             return None;
         }
-        let optional = |key: &str| match v.get(key) {
-            None => Some(None),
-            Some(Value::String(s)) => Some(Some(s.clone())),
-            Some(_) => None,
-        };
         let expires_at = match v.get("e") {
             None => None,
             Some(e) => Some(e.as_u64()?),
@@ -353,9 +350,9 @@ impl TokenSet {
             access_token: Secret::new(v.get("a")?.as_str().filter(|a| !a.is_empty())?),
             token_type: String::from(v.get("t")?.as_str()?),
             expires_at,
-            refresh_token: optional("r")?.map(Secret::new),
-            id_token: optional("i")?.map(Secret::new),
-            scope: optional("s")?,
+            refresh_token: v.opt_str("r")?.map(Secret::new),
+            id_token: v.opt_str("i")?.map(Secret::new),
+            scope: v.opt_str("s")?.map(String::from),
         })
     }
 }
