@@ -40,15 +40,6 @@ pub struct Flow<'c, 'io> {
     pub io: Io<'io>,
 }
 
-/// Which endpoint a flow needs.
-#[derive(Clone, Copy)]
-enum Endpoint {
-    Authorization,
-    Token,
-    Revocation,
-    EndSession,
-}
-
 /// Web Storage area name for a storage kind.
 pub fn area(kind: StorageKind) -> &'static str {
     match kind {
@@ -145,26 +136,15 @@ impl Flow<'_, '_> {
         Err(last)
     }
 
-    /// An endpoint: configured, else discovered.
-    fn endpoint(&mut self, which: Endpoint) -> R<String> {
-        let c = self.config;
-        let configured = match which {
-            Endpoint::Authorization => &c.authorization_endpoint,
-            Endpoint::Token => &c.token_endpoint,
-            Endpoint::Revocation => &c.revocation_endpoint,
-            Endpoint::EndSession => &c.end_session_endpoint,
-        };
+    /// An endpoint: configured, else the metadata member `key` (discovered).
+    pub(super) fn endpoint(&mut self, configured: &Option<String>, key: &'static str) -> R<String> {
         if let Some(e) = configured {
             return Ok(e.clone());
         }
-        let m = self.metadata()?;
-        let (found, missing) = match which {
-            Endpoint::Authorization => (m.authorization_endpoint, "the issuer's metadata has no authorization_endpoint"),
-            Endpoint::Token => (m.token_endpoint, "the issuer's metadata has no token_endpoint"),
-            Endpoint::Revocation => (m.revocation_endpoint, "the issuer's metadata has no revocation_endpoint"),
-            Endpoint::EndSession => (m.end_session_endpoint, "the issuer's metadata has no end_session_endpoint"),
-        };
-        found.ok_or_else(|| AuthError::config(missing))
+        match self.metadata()?.endpoint(key) {
+            Some(found) => Ok(String::from(found)),
+            None => Err(AuthError::config_key("the issuer's metadata has no ", key)),
+        }
     }
 
     fn require_code_flow(&self) -> Result<(), AuthError> {
@@ -179,7 +159,7 @@ impl Flow<'_, '_> {
         self.require_code_flow()?;
         authorize::check_extra_params(&options.extra_params)?;
         let redirect_uri = self.config.redirect_uri.clone().ok_or_else(|| AuthError::config("redirectUri is required"))?;
-        let endpoint = self.endpoint(Endpoint::Authorization)?;
+        let endpoint = self.endpoint(&self.config.authorization_endpoint, "authorization_endpoint")?;
         let scope = options.scope.or_else(|| self.config.scope.clone()).unwrap_or_default();
         #[cfg_attr(not(feature = "dpop"), allow(unused_mut))]
         let mut extra_params = options.extra_params;
@@ -256,7 +236,7 @@ impl Flow<'_, '_> {
             self.metadata()?;
         }
         let iss_required = match (self.config.issuer.as_deref(), self.io.cache_get(METADATA)) {
-            (Some(issuer), Some(body)) => discovery::parse_metadata(&body, issuer).is_ok_and(|m| m.iss_parameter_supported),
+            (Some(issuer), Some(body)) => discovery::parse_metadata(&body, issuer).is_ok_and(|m| m.iss_parameter_supported()),
             _ => false,
         };
         if let Some((key, _)) = &transaction {
@@ -269,7 +249,7 @@ impl Flow<'_, '_> {
         let Some(transaction) = transaction else {
             return Err(AuthError::new(codes::STATE_MISMATCH, "the callback's state matches no pending sign-in"));
         };
-        let endpoint = self.endpoint(Endpoint::Token)?;
+        let endpoint = self.endpoint(&self.config.token_endpoint, "token_endpoint")?;
         let grant = Grant::AuthorizationCode { code, verifier: &transaction.verifier, redirect_uri: &transaction.redirect_uri };
         let response = self.send_token_request(token::token_request(self.config, &endpoint, grant))?;
         let now = self.io.now();
@@ -403,7 +383,7 @@ impl Flow<'_, '_> {
                 None => return Err(AuthError::new(codes::LOGIN_REQUIRED, "the access token expired and there is no refresh token")),
             },
         };
-        let endpoint = self.endpoint(Endpoint::Token)?;
+        let endpoint = self.endpoint(&self.config.token_endpoint, "token_endpoint")?;
         let response = self.send_token_request(token::token_request(self.config, &endpoint, grant))?;
         let now = self.io.now();
         let fresh = match token::parse_token_response(response.status, &response.body, now) {
@@ -471,7 +451,7 @@ impl Flow<'_, '_> {
                     Some(rt) => (rt, "refresh_token"),
                     None => (&t.access_token, "access_token"),
                 };
-                let endpoint = self.endpoint(Endpoint::Revocation)?;
+                let endpoint = self.endpoint(&self.config.revocation_endpoint, "revocation_endpoint")?;
                 let response = self.send(&token::revocation_request(self.config, &endpoint, token, hint))?;
                 if !ok(response.status) {
                     return Err(error::from_error_response(response.status, &response.body));
@@ -479,7 +459,7 @@ impl Flow<'_, '_> {
             }
         }
         if options.end_session {
-            let endpoint = self.endpoint(Endpoint::EndSession)?;
+            let endpoint = self.endpoint(&self.config.end_session_endpoint, "end_session_endpoint")?;
             let state = self.io.random()?;
             let id_token = tokens.as_ref().and_then(|t| t.id_token.as_ref()).map(|t| t.expose());
             let url = authorize::end_session_url(

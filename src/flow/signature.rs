@@ -42,10 +42,7 @@ impl Flow<'_, '_> {
                 return Ok(cached);
             }
         }
-        let url = match &self.config.jwks_uri {
-            Some(uri) => uri.clone(),
-            None => self.metadata()?.jwks_uri.ok_or_else(|| AuthError::config("the issuer's metadata has no jwks_uri"))?,
-        };
+        let url = self.endpoint(&self.config.jwks_uri, "jwks_uri")?;
         let response = self.send(&get_json(url))?;
         if !ok(response.status) {
             return Err(error::from_error_response(response.status, &response.body));
