@@ -123,8 +123,8 @@ impl Flow<'_, '_> {
             return discovery::parse_metadata(&body, issuer);
         }
         let mut last = AuthError::response("the issuer publishes no metadata");
-        for location in discovery::discovery_urls(issuer) {
-            let response = self.send(&get_json(location))?;
+        for rfc8414 in [false, true] {
+            let response = self.send(&get_json(discovery::discovery_url(issuer, rfc8414)))?;
             if !ok(response.status) {
                 last = error::from_error_response(response.status, &response.body);
                 continue;

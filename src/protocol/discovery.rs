@@ -5,7 +5,7 @@ use crate::prelude::*;
 use crate::protocol::error::codes;
 use crate::protocol::json::{self, Value};
 use crate::protocol::url::endpoint_problem;
-use crate::protocol::{concat, AuthError};
+use crate::protocol::{concat, cut, AuthError};
 
 /// A checked metadata document (see [`parse_metadata`]): its members are read from the parsed
 /// JSON when needed (no copy of every endpoint).
@@ -26,21 +26,26 @@ impl Metadata {
 
 const ISS_PARAMETER_SUPPORTED: &str = "authorization_response_iss_parameter_supported";
 
-/// The two places to look, in order: `{issuer}/.well-known/openid-configuration` (trailing `/`
-/// of the issuer removed first), then RFC 8414's `{origin}/.well-known/oauth-authorization-server{path}`.
+/// The two places to look, in order (`rfc8414` false, then true):
+/// `{issuer}/.well-known/openid-configuration` (trailing `/` of the issuer removed first), then
+/// RFC 8414's `{origin}/.well-known/oauth-authorization-server{path}`.
 ///
 /// `https://h/tenant` gives `https://h/tenant/.well-known/openid-configuration` and
 /// `https://h/.well-known/oauth-authorization-server/tenant`.
-pub fn discovery_urls(issuer: &str) -> [String; 2] {
+pub fn discovery_url(issuer: &str, rfc8414: bool) -> String {
     let trimmed = issuer.strip_suffix("/").unwrap_or(issuer);
-    let oidc = concat(&[trimmed, "/.well-known/openid-configuration"]);
-    // Split at the first `/` after the first `://`: origin, then path.
+    if !rfc8414 {
+        return concat(&[trimmed, "/.well-known/openid-configuration"]);
+    }
+    // The origin ends at the first `/` after `scheme://` (the issuer is a checked URL: its
+    // scheme ends at the first `:`).
     let b = trimmed.as_bytes();
-    let after_scheme = (0..b.len()).find(|&i| b.get(i..).is_some_and(|r| r.starts_with(b"://"))).map_or(0, |i| i + 3);
-    let path_start = (after_scheme..b.len()).find(|&i| b.get(i) == Some(&b'/')).unwrap_or(b.len());
+    let mut path_start = cut(trimmed, b':').0.len() + 3;
+    while b.get(path_start).is_some_and(|&c| c != b'/') {
+        path_start += 1;
+    }
     let (origin, path) = trimmed.split_at_checked(path_start).unwrap_or((trimmed, ""));
-    let rfc8414 = concat(&[origin, "/.well-known/oauth-authorization-server", path]);
-    [oidc, rfc8414]
+    concat(&[origin, "/.well-known/oauth-authorization-server", path])
 }
 
 /// Parses a metadata document. Its `issuer` must equal the configured one exactly
@@ -104,6 +109,10 @@ mod tests {
     }
 
     const ISSUER: &str = "https://id.example.com";
+
+    fn discovery_urls(issuer: &str) -> [String; 2] {
+        [discovery_url(issuer, false), discovery_url(issuer, true)]
+    }
 
     #[test]
     fn full_metadata() {
