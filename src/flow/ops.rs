@@ -231,21 +231,28 @@ impl Flow<'_, '_> {
             let found = self.io.get(TRANSACTIONS, &key).and_then(|text| Transaction::decode(&text));
             transaction = found.filter(|t| t.client_key == self.key).map(|t| (key, t));
         }
+        let tokens = self.redeem(&params, transaction.as_ref())?;
+        Ok((tokens, transaction.and_then(|(_, t)| t.app_state)))
+    }
+
+    /// [`Self::handle_callback`] once the callback is read and its transaction looked up
+    /// (borrowed: the early returns have nothing to drop).
+    fn redeem(&mut self, params: &callback::CallbackParams, found: Option<&(String, Transaction)>) -> R<TokenSet> {
         // Only a callback that belongs to a pending sign-in may cause requests (discovery).
-        if transaction.is_some() && self.config.token_endpoint.is_none() {
+        if found.is_some() && self.config.token_endpoint.is_none() {
             self.metadata()?;
         }
         let iss_required = match (self.config.issuer.as_deref(), self.io.cache_get(METADATA)) {
             (Some(issuer), Some(body)) => discovery::parse_metadata(&body, issuer).is_ok_and(|m| m.iss_parameter_supported()),
             _ => false,
         };
-        if let Some((key, _)) = &transaction {
+        if let Some((key, _)) = found {
             self.io.remove(TRANSACTIONS, key); // used at most once, whatever follows
         }
-        let transaction = transaction.map(|(_, t)| t);
+        let transaction = found.map(|(_, t)| t);
         let now = self.io.now();
         let issuer = IssuerCheck { issuer: self.config.issuer.as_deref(), iss_required };
-        let code = callback::check_callback(&params, transaction.as_ref(), &self.key, now, issuer)?;
+        let code = callback::check_callback(params, transaction, &self.key, now, issuer)?;
         let Some(transaction) = transaction else {
             return Err(AuthError::new(codes::STATE_MISMATCH, "the callback's state matches no pending sign-in"));
         };
@@ -259,7 +266,7 @@ impl Flow<'_, '_> {
             self.check_signature(id_token.expose())?;
         }
         self.save(&tokens);
-        Ok((tokens, transaction.app_state))
+        Ok(tokens)
     }
 
     fn check_id_token(&self, id_token: &str, nonce: Option<&str>, previous: Option<&Value>, now: u64) -> Result<(), AuthError> {
