@@ -355,8 +355,8 @@ impl Flow<'_, '_> {
         let now = self.io.now();
         // Re-read: another caller or tab may have renewed while this one waited.
         let mut current = self.tokens();
-        if let Some(t) = current.as_ref().filter(|t| !force && t.is_fresh(now, leeway)) {
-            return Ok(t.clone());
+        if let Some(t) = current.take_if(|t| !force && t.is_fresh(now, leeway)) {
+            return Ok(t);
         }
         let mut log = RotationLog::default();
         if cross_tab {
