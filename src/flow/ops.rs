@@ -76,7 +76,7 @@ pub(super) fn get_json(url: String) -> HttpRequest {
     HttpRequest { method: "GET", url, headers: vec![("Accept".into(), "application/json".into())], body: None }
 }
 
-impl Flow<'_, '_> {
+impl<'io> Flow<'_, 'io> {
     fn area(&self) -> &'static str {
         area(self.config.storage)
     }
@@ -88,7 +88,7 @@ impl Flow<'_, '_> {
     /// The stored tokens; corrupted or foreign data counts as none.
     pub fn tokens(&mut self) -> Option<TokenSet> {
         let (area, key) = (self.area(), self.tokens_key());
-        self.io.get(area, &key).and_then(|text| TokenSet::decode(&text))
+        self.io.get(area, &key).and_then(TokenSet::decode)
     }
 
     fn save(&mut self, tokens: &TokenSet) {
@@ -101,12 +101,12 @@ impl Flow<'_, '_> {
         self.io.remove(area, &key)
     }
 
-    pub(super) fn send(&mut self, request: &HttpRequest) -> R<super::io::HttpResponse> {
+    pub(super) fn send(&mut self, request: &HttpRequest) -> R<super::io::HttpResponse<'io>> {
         self.io.fetch(request, self.config.request_timeout_ms, self.config.include_credentials)
     }
 
     /// Sends a token-endpoint request; with `dpop`, signed (see `super::dpop`).
-    fn send_token_request(&mut self, request: HttpRequest) -> R<super::io::HttpResponse> {
+    fn send_token_request(&mut self, request: HttpRequest) -> R<super::io::HttpResponse<'io>> {
         #[cfg(feature = "dpop")]
         if self.config.dpop {
             return self.send_dpop_token_request(request);
@@ -120,17 +120,17 @@ impl Flow<'_, '_> {
             return Err(AuthError::config("an endpoint is missing and there is no issuer to discover it from"));
         };
         if let Some(body) = self.io.cache_get(METADATA) {
-            return discovery::parse_metadata(&body, issuer);
+            return discovery::parse_metadata(body, issuer);
         }
         let mut last = AuthError::response("the issuer publishes no metadata");
         for rfc8414 in [false, true] {
             let response = self.send(&get_json(discovery::discovery_url(issuer, rfc8414)))?;
             if !ok(response.status) {
-                last = error::from_error_response(response.status, &response.body);
+                last = error::from_error_response(response.status, response.body);
                 continue;
             }
-            let metadata = discovery::parse_metadata(&response.body, issuer)?;
-            self.io.cache_set(METADATA, &response.body);
+            let metadata = discovery::parse_metadata(response.body, issuer)?;
+            self.io.cache_set(METADATA, response.body);
             return Ok(metadata);
         }
         Err(last)
@@ -200,9 +200,9 @@ impl Flow<'_, '_> {
     /// Drops expired (and unreadable) transactions, so abandoned sign-ins don't pile up.
     fn sweep_expired_transactions(&mut self, now: u64) {
         for key in self.io.keys(TRANSACTIONS, TRANSACTION_PREFIX) {
-            let keep = self.io.get(TRANSACTIONS, &key).and_then(|text| Transaction::decode(&text)).is_some_and(|t| !t.is_expired(now));
+            let keep = self.io.get(TRANSACTIONS, key).and_then(Transaction::decode).is_some_and(|t| !t.is_expired(now));
             if !keep {
-                self.io.remove(TRANSACTIONS, &key);
+                self.io.remove(TRANSACTIONS, key);
             }
         }
     }
@@ -210,7 +210,7 @@ impl Flow<'_, '_> {
     /// Completes a sign-in from its callback URL (default: the address bar, which is then
     /// cleaned of the response parameters whatever the outcome). Returns the tokens and the
     /// `appState` JSON text.
-    pub fn handle_callback(&mut self, url: Option<String>) -> R<(TokenSet, Option<String>)> {
+    pub fn handle_callback(&mut self, url: Option<&str>) -> R<(TokenSet, Option<String>)> {
         self.require_code_flow()?;
         let from_location = url.is_none();
         let href = match url {
@@ -222,13 +222,13 @@ impl Flow<'_, '_> {
         };
         // Strip before any request: a reload must not offer the same code again.
         if from_location {
-            self.io.replace(&url::strip_callback_params(&href));
+            self.io.replace(&url::strip_callback_params(href));
         }
-        let params = callback::parse_callback(&href)?;
+        let params = callback::parse_callback(href)?;
         let mut transaction = None;
         if let Some(state) = params.state.as_deref() {
             let key = concat(&[TRANSACTION_PREFIX, state]);
-            let found = self.io.get(TRANSACTIONS, &key).and_then(|text| Transaction::decode(&text));
+            let found = self.io.get(TRANSACTIONS, &key).and_then(Transaction::decode);
             transaction = found.filter(|t| t.client_key == self.key).map(|t| (key, t));
         }
         let tokens = self.redeem(&params, transaction.as_ref())?;
@@ -243,7 +243,7 @@ impl Flow<'_, '_> {
             self.metadata()?;
         }
         let iss_required = match (self.config.issuer.as_deref(), self.io.cache_get(METADATA)) {
-            (Some(issuer), Some(body)) => discovery::parse_metadata(&body, issuer).is_ok_and(|m| m.iss_parameter_supported()),
+            (Some(issuer), Some(body)) => discovery::parse_metadata(body, issuer).is_ok_and(|m| m.iss_parameter_supported()),
             _ => false,
         };
         if let Some((key, _)) = found {
@@ -260,7 +260,7 @@ impl Flow<'_, '_> {
         let grant = Grant::AuthorizationCode { code, verifier: &transaction.verifier, redirect_uri: &transaction.redirect_uri };
         let response = self.send_token_request(token::token_request(self.config, &endpoint, grant))?;
         let now = self.io.now();
-        let tokens = token::parse_token_response(response.status, &response.body, now)?;
+        let tokens = token::parse_token_response(response.status, response.body, now)?;
         if let Some(id_token) = &tokens.id_token {
             self.check_id_token(id_token.expose(), transaction.nonce.as_deref(), None, now)?;
             self.check_signature(id_token.expose())?;
@@ -363,7 +363,7 @@ impl Flow<'_, '_> {
             if let Some(refresh_token) = current.as_ref().and_then(|t| t.refresh_token.as_ref()) {
                 let fingerprint = rotation::fingerprint(refresh_token.expose());
                 let key = self.rotation_key();
-                log = self.io.idb_get(&key).map(|t| RotationLog::decode(&t)).unwrap_or_default();
+                log = self.io.idb_get(&key).map(RotationLog::decode).unwrap_or_default();
                 match log.lookup(&fingerprint, now) {
                     Lookup::Unspent => {}
                     Lookup::Adopt(record) => {
@@ -393,7 +393,7 @@ impl Flow<'_, '_> {
         let endpoint = self.endpoint(&self.config.token_endpoint, "token_endpoint")?;
         let response = self.send_token_request(token::token_request(self.config, &endpoint, grant))?;
         let now = self.io.now();
-        let fresh = match token::parse_token_response(response.status, &response.body, now) {
+        let fresh = match token::parse_token_response(response.status, response.body, now) {
             Ok(fresh) => fresh,
             Err(e) => {
                 if e.is_definitive() {
@@ -435,7 +435,7 @@ impl Flow<'_, '_> {
         self.io.lock(&lock);
         if let Some(text) = self.io.idb_get(&key) {
             let now = self.io.now();
-            self.io.idb_put(&key, &RotationLog::decode(&text).encode(now));
+            self.io.idb_put(&key, &RotationLog::decode(text).encode(now));
         }
     }
 
@@ -461,7 +461,7 @@ impl Flow<'_, '_> {
                 let endpoint = self.endpoint(&self.config.revocation_endpoint, "revocation_endpoint")?;
                 let response = self.send(&token::revocation_request(self.config, &endpoint, token, hint))?;
                 if !ok(response.status) {
-                    return Err(error::from_error_response(response.status, &response.body));
+                    return Err(error::from_error_response(response.status, response.body));
                 }
             }
         }
@@ -518,7 +518,7 @@ pub fn dispatch(flow: &mut Flow<'_, '_>, op: &str, args: &Value) -> R<String> {
             Ok(out)
         }
         "handleCallback" => {
-            let url = args.get("url").and_then(Value::as_str).map(String::from);
+            let url = args.get("url").and_then(Value::as_str);
             let (tokens, app_state) = flow.handle_callback(url)?;
             let mut w = ObjectWriter::new();
             w.raw("tokens", &token_set_json(&tokens));
