@@ -122,18 +122,20 @@ impl<'io> Flow<'_, 'io> {
         if let Some(body) = self.io.cache_get(METADATA) {
             return discovery::parse_metadata(body, issuer);
         }
-        let mut last = AuthError::response("the issuer publishes no metadata");
-        for rfc8414 in [false, true] {
+        // OpenID Connect's location, then RFC 8414's; the last failure is the error.
+        let mut rfc8414 = false;
+        loop {
             let response = self.send(&get_json(discovery::discovery_url(issuer, rfc8414)))?;
-            if !ok(response.status) {
-                last = error::from_error_response(response.status, response.body);
-                continue;
+            if ok(response.status) {
+                let metadata = discovery::parse_metadata(response.body, issuer)?;
+                self.io.cache_set(METADATA, response.body);
+                return Ok(metadata);
             }
-            let metadata = discovery::parse_metadata(response.body, issuer)?;
-            self.io.cache_set(METADATA, response.body);
-            return Ok(metadata);
+            if rfc8414 {
+                return Err(error::from_error_response(response.status, response.body));
+            }
+            rfc8414 = true;
         }
-        Err(last)
     }
 
     /// An endpoint: configured, else the metadata member `key` (discovered).
