@@ -119,8 +119,8 @@ impl<'io> Flow<'_, 'io> {
         let Some(issuer) = self.config.issuer.as_deref() else {
             return Err(AuthError::config("an endpoint is missing and there is no issuer to discover it from"));
         };
-        if let Some(body) = self.io.cache_get(METADATA) {
-            return discovery::parse_metadata(body, issuer);
+        if let Some(cached) = self.cached_metadata(issuer) {
+            return cached;
         }
         // OpenID Connect's location, then RFC 8414's; the last failure is the error.
         let mut rfc8414 = false;
@@ -136,6 +136,11 @@ impl<'io> Flow<'_, 'io> {
             }
             rfc8414 = true;
         }
+    }
+
+    /// The metadata this page cached for `issuer`, checked; `None` when there is none.
+    fn cached_metadata(&mut self, issuer: &str) -> Option<R<Metadata>> {
+        self.io.cache_get(METADATA).map(|body| discovery::parse_metadata(body, issuer))
     }
 
     /// An endpoint: configured, else the metadata member `key` (discovered).
@@ -244,9 +249,9 @@ impl<'io> Flow<'_, 'io> {
         if found.is_some() && self.config.token_endpoint.is_none() {
             self.metadata()?;
         }
-        let iss_required = match (self.config.issuer.as_deref(), self.io.cache_get(METADATA)) {
-            (Some(issuer), Some(body)) => discovery::parse_metadata(body, issuer).is_ok_and(|m| m.iss_parameter_supported()),
-            _ => false,
+        let iss_required = match self.config.issuer.as_deref() {
+            Some(issuer) => self.cached_metadata(issuer).is_some_and(|m| m.is_ok_and(|m| m.iss_parameter_supported())),
+            None => false,
         };
         if let Some((key, _)) = found {
             self.io.remove(TRANSACTIONS, key); // used at most once, whatever follows
