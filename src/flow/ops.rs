@@ -16,7 +16,7 @@ use crate::protocol::jwt::{self, IdTokenCheck};
 use crate::protocol::pkce::Verifier;
 use crate::protocol::rotation::{self, Lookup, RotationLog};
 use crate::protocol::token::{self, Grant, HttpRequest, TokenSet};
-use crate::protocol::transaction::Transaction;
+use crate::protocol::transaction::{self, Transaction};
 use crate::protocol::{concat, url, AuthError, Secret};
 
 /// Prefix of every key the library writes to Web Storage (API.md).
@@ -165,9 +165,11 @@ impl<'io> Flow<'_, 'io> {
     pub fn create_sign_in_url(&mut self, options: options::SignIn) -> R<String> {
         self.require_code_flow()?;
         authorize::check_extra_params(&options.extra_params)?;
-        let redirect_uri = self.config.redirect_uri.clone().ok_or_else(|| AuthError::config("redirectUri is required"))?;
+        let Some(redirect_uri) = self.config.redirect_uri.as_deref() else {
+            return Err(AuthError::config("redirectUri is required"));
+        };
         let endpoint = self.endpoint(&self.config.authorization_endpoint, "authorization_endpoint")?;
-        let scope = options.scope.or_else(|| self.config.scope.clone()).unwrap_or_default();
+        let scope = options.scope.as_deref().or(self.config.scope.as_deref()).unwrap_or("");
         #[cfg_attr(not(feature = "dpop"), allow(unused_mut))]
         let mut extra_params = options.extra_params;
         #[cfg(feature = "dpop")]
@@ -176,31 +178,31 @@ impl<'io> Flow<'_, 'io> {
         }
         let verifier = Verifier::from_stored(Secret::new(self.io.random()?));
         let state = self.io.random()?;
-        let nonce = if authorize::scope_has_openid(&scope) { Some(self.io.random()?) } else { None };
+        let nonce = if authorize::scope_has_openid(scope) { Some(self.io.random()?) } else { None };
         let now = self.io.now();
         let url = authorize::authorize_url(
             self.config,
             &endpoint,
-            &redirect_uri,
+            redirect_uri,
             &AuthorizeParams {
                 state: &state,
                 nonce: nonce.as_deref(),
                 code_challenge: &verifier.challenge(),
-                scope: &scope,
+                scope,
                 extra_params: &extra_params,
             },
         );
-        let transaction = Transaction {
-            client_key: self.key.clone(),
-            state,
-            verifier: verifier.secret().clone(),
-            nonce,
+        let record = transaction::record(
+            &self.key,
+            &state,
+            verifier.secret().expose(),
+            nonce.as_deref(),
             redirect_uri,
-            app_state: options.app_state,
-            created_at: now,
-        };
+            options.app_state.as_deref(),
+            now,
+        );
         self.sweep_expired_transactions(now);
-        self.io.set(TRANSACTIONS, &concat(&[TRANSACTION_PREFIX, &transaction.state]), &transaction.encode());
+        self.io.set(TRANSACTIONS, &concat(&[TRANSACTION_PREFIX, &state]), &record);
         Ok(url)
     }
 
