@@ -115,36 +115,31 @@ pub fn check_callback<'p>(
     now: u64,
     issuer: IssuerCheck<'_>,
 ) -> Result<&'p Secret, AuthError> {
-    // 1. state
-    let Some(state) = params.state.as_deref() else {
-        return Err(AuthError::new(codes::STATE_MISMATCH, "the callback has no state"));
-    };
-    let Some(transaction) = transaction else {
-        return Err(AuthError::new(codes::STATE_MISMATCH, "the callback's state matches no pending sign-in"));
-    };
-    if transaction.state != state {
-        return Err(AuthError::new(codes::STATE_MISMATCH, "the callback's state matches no pending sign-in"));
-    }
-    if transaction.client_key != client_key {
-        return Err(AuthError::new(codes::STATE_MISMATCH, "the callback's state belongs to another client"));
-    }
-    if transaction.is_expired(now) {
-        return Err(AuthError::new(codes::STATE_MISMATCH, "the sign-in transaction has expired"));
-    }
-    // 2. iss (RFC 9207)
-    if let Some(expected) = issuer.issuer {
-        match params.iss.as_deref() {
-            Some(iss) if iss != expected => {
-                return Err(AuthError::new(codes::ISSUER_MISMATCH, "the callback's iss is not the configured issuer"))
+    // 1. state, 2. iss (RFC 9207): one fixed (code, description) for the first check failed.
+    let failure = match (params.state.as_deref(), transaction) {
+        (None, _) => Some((codes::STATE_MISMATCH, "the callback has no state")),
+        (Some(state), Some(t)) if t.state == state => {
+            if t.client_key != client_key {
+                Some((codes::STATE_MISMATCH, "the callback's state belongs to another client"))
+            } else if t.is_expired(now) {
+                Some((codes::STATE_MISMATCH, "the sign-in transaction has expired"))
+            } else {
+                match (issuer.issuer, params.iss.as_deref()) {
+                    (Some(expected), Some(iss)) if iss != expected => {
+                        Some((codes::ISSUER_MISMATCH, "the callback's iss is not the configured issuer"))
+                    }
+                    (Some(_), None) if issuer.iss_required => Some((
+                        codes::ISSUER_MISMATCH,
+                        "the callback has no iss although the issuer announces authorization_response_iss_parameter_supported",
+                    )),
+                    _ => None,
+                }
             }
-            None if issuer.iss_required => {
-                return Err(AuthError::new(
-                    codes::ISSUER_MISMATCH,
-                    "the callback has no iss although the issuer announces authorization_response_iss_parameter_supported",
-                ))
-            }
-            _ => {}
         }
+        (Some(_), _) => Some((codes::STATE_MISMATCH, "the callback's state matches no pending sign-in")),
+    };
+    if let Some((code, description)) = failure {
+        return Err(AuthError::new(code, description));
     }
     // 3. error
     if let Some(error) = params.error.as_deref() {
