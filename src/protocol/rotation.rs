@@ -93,9 +93,14 @@ impl RotationLog {
 
     /// Records that `spent` was exchanged for `successor` (its refresh token's fingerprint `next`).
     pub fn record(&mut self, spent: String, successor: String, next: Option<String>, now: u64) {
-        self.entries.retain(|e| e.spent != spent);
-        self.entries.insert(0, Entry { spent, at: now, successor: Some(successor), next });
-        self.entries.truncate(MAX_ENTRIES);
+        // Newest first; built anew (`insert(0, ..)` links a panic message and this file's name).
+        let old = core::mem::take(&mut self.entries);
+        self.entries.push(Entry { spent, at: now, successor: Some(successor), next });
+        for e in old {
+            if self.entries.len() < MAX_ENTRIES && self.entries.iter().all(|kept| kept.spent != e.spent) {
+                self.entries.push(e);
+            }
+        }
     }
 
     /// Looks up a refresh token by fingerprint, following rotations to the newest young successor.
