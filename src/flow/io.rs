@@ -116,11 +116,11 @@ impl<'a> Io<'a> {
     }
 
     /// The keys of `area` that start with `prefix`.
-    pub fn keys(&mut self, area: &str, prefix: &str) -> Vec<&'a str> {
+    pub fn keys(&mut self, area: &str, prefix: &str) -> impl Iterator<Item = &'a str> + 'a {
         let mut w = with_key("keys", "area", area);
         w.string("prefix", prefix);
         let v = self.perform(w);
-        v.as_array().unwrap_or(&[]).iter().filter_map(Value::as_str).collect()
+        v.as_array().unwrap_or(&[]).iter().filter_map(Value::as_str)
     }
 
     /// An HTTP request with a timeout; network failures and timeouts are errors.
