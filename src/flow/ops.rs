@@ -234,31 +234,29 @@ impl<'io> Flow<'_, 'io> {
             self.io.replace(&url::strip_callback_params(href));
         }
         let params = callback::parse_callback(href)?;
-        let mut transaction = None;
-        if let Some(state) = params.state.as_deref() {
-            let key = concat(&[TRANSACTION_PREFIX, state]);
-            let found = self.io.get(TRANSACTIONS, &key).and_then(Transaction::decode);
-            transaction = found.filter(|t| t.client_key == self.key).map(|t| (key, t));
-        }
-        let tokens = self.redeem(&params, transaction.as_ref())?;
-        Ok((tokens, transaction.and_then(|(_, t)| t.app_state)))
+        let key = params.state.as_deref().map(|state| concat(&[TRANSACTION_PREFIX, state]));
+        let transaction = match key.as_deref() {
+            Some(key) => self.io.get(TRANSACTIONS, key).and_then(Transaction::decode).filter(|t| t.client_key == self.key),
+            None => None,
+        };
+        let tokens = self.redeem(&params, key.as_deref(), transaction.as_ref())?;
+        Ok((tokens, transaction.and_then(|t| t.app_state)))
     }
 
     /// [`Self::handle_callback`] once the callback is read and its transaction looked up
     /// (borrowed: the early returns have nothing to drop).
-    fn redeem(&mut self, params: &callback::CallbackParams, found: Option<&(String, Transaction)>) -> R<TokenSet> {
+    fn redeem(&mut self, params: &callback::CallbackParams, key: Option<&str>, transaction: Option<&Transaction>) -> R<TokenSet> {
         // Only a callback that belongs to a pending sign-in may cause requests (discovery).
-        if found.is_some() && self.config.token_endpoint.is_none() {
+        if transaction.is_some() && self.config.token_endpoint.is_none() {
             self.metadata()?;
         }
         let iss_required = match self.config.issuer.as_deref() {
             Some(issuer) => self.cached_metadata(issuer).is_some_and(|m| m.is_ok_and(|m| m.iss_parameter_supported())),
             None => false,
         };
-        if let Some((key, _)) = found {
+        if let (Some(key), Some(_)) = (key, transaction) {
             self.io.remove(TRANSACTIONS, key); // used at most once, whatever follows
         }
-        let transaction = found.map(|(_, t)| t);
         let now = self.io.now();
         let issuer = IssuerCheck { issuer: self.config.issuer.as_deref(), iss_required };
         let code = callback::check_callback(params, transaction, &self.key, now, issuer)?;
