@@ -259,10 +259,7 @@ impl<'io> Flow<'_, 'io> {
         }
         let now = self.io.now();
         let issuer = IssuerCheck { issuer: self.config.issuer.as_deref(), iss_required };
-        let code = callback::check_callback(params, transaction, &self.key, now, issuer)?;
-        let Some(transaction) = transaction else {
-            return Err(AuthError::new(codes::STATE_MISMATCH, "the callback's state matches no pending sign-in"));
-        };
+        let (code, transaction) = callback::check_callback(params, transaction, &self.key, now, issuer)?;
         let endpoint = self.endpoint(&self.config.token_endpoint, "token_endpoint")?;
         let grant = Grant::AuthorizationCode { code, verifier: &transaction.verifier, redirect_uri: &transaction.redirect_uri };
         let response = self.send_token_request(token::token_request(self.config, &endpoint, grant))?;

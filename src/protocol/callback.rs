@@ -103,18 +103,18 @@ pub struct IssuerCheck<'a> {
 }
 
 /// Checks a callback against its transaction (already looked up by `state`; `None` when
-/// unknown or reused) and returns the authorization code.
+/// unknown or reused) and returns the authorization code and the transaction.
 /// 1. no `state`, no transaction, another client's transaction, or expired: `state_mismatch`;
 /// 2. `iss` differs from the issuer, or is missing while required: `issuer_mismatch`;
 /// 3. `error`: that code (if a code word, else `invalid_request`) with `error_description`;
 /// 4. no `code`: `missing_code`.
-pub fn check_callback<'p>(
+pub fn check_callback<'p, 't>(
     params: &'p CallbackParams,
-    transaction: Option<&Transaction>,
+    transaction: Option<&'t Transaction>,
     client_key: &str,
     now: u64,
     issuer: IssuerCheck<'_>,
-) -> Result<&'p Secret, AuthError> {
+) -> Result<(&'p Secret, &'t Transaction), AuthError> {
     // 1. state, 2. iss (RFC 9207): one fixed (code, description) for the first check failed.
     let failure = match (params.state.as_deref(), transaction) {
         (None, _) => Some((codes::STATE_MISMATCH, "the callback has no state")),
@@ -155,7 +155,11 @@ pub fn check_callback<'p>(
         });
     }
     // 4. code
-    params.code.as_ref().ok_or_else(|| AuthError::new(codes::MISSING_CODE, "the callback has neither code nor error"))
+    match (&params.code, transaction) {
+        (Some(code), Some(transaction)) => Ok((code, transaction)),
+        // (No transaction was refused above as state_mismatch.)
+        _ => Err(AuthError::new(codes::MISSING_CODE, "the callback has neither code nor error")),
+    }
 }
 
 #[cfg(test)]
@@ -176,7 +180,7 @@ mod tests {
 
     fn check(p: &CallbackParams, issuer: IssuerCheck<'_>) -> Result<String, AuthError> {
         let tx = sample();
-        check_callback(p, Some(&tx), KEY, NOW, issuer).map(|c| c.expose().to_string())
+        check_callback(p, Some(&tx), KEY, NOW, issuer).map(|(c, _)| c.expose().to_string())
     }
 
     fn with_issuer() -> IssuerCheck<'static> {
