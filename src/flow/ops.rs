@@ -81,7 +81,7 @@ impl<'io> Flow<'_, 'io> {
         area(self.config.storage)
     }
 
-    fn tokens_key(&self) -> String {
+    pub(super) fn tokens_key(&self) -> String {
         concat(&[TOKENS_PREFIX, &self.key])
     }
 
