@@ -371,7 +371,7 @@ impl<'io> Flow<'_, 'io> {
                 match log.lookup(&fingerprint, now) {
                     Lookup::Unspent => {}
                     Lookup::Adopt(record) => {
-                        if let Some(adopted) = TokenSet::decode(&record) {
+                        if let Some(adopted) = TokenSet::decode(record) {
                             self.save(&adopted);
                             if !force && adopted.is_fresh(now, leeway) {
                                 return Ok(adopted);
