@@ -53,7 +53,7 @@ fuzz_target!(|data: &[u8]| {
     let now = if knobs & 8 == 0 { CREATED + 10 } else { CREATED + TRANSACTION_TTL_SECS + 1 };
     let result = check_callback(&params, transaction.as_ref(), KEY, now, issuer);
     match result {
-        Ok(c) => {
+        Ok((c, _)) => {
             assert_eq!(c.expose(), code);
             assert!(transaction.is_some() && params.error.is_none() && now - CREATED <= TRANSACTION_TTL_SECS);
             if let Some(expected) = issuer.issuer {

@@ -47,7 +47,7 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(RotationLog::decode(&again.encode(now)), again, "encode/decode is stable");
     for e in log.entries.iter().take(2) {
         match log.lookup(&e.spent, now) {
-            Lookup::Adopt(s) => assert!(log.entries.iter().any(|x| x.successor.as_deref() == Some(&s))),
+            Lookup::Adopt(s) => assert!(log.entries.iter().any(|x| x.successor.as_deref() == Some(s))),
             Lookup::Spent | Lookup::Unspent => {}
         }
     }

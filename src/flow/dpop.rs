@@ -45,23 +45,23 @@ impl Io<'_> {
     }
 }
 
-impl Flow<'_, '_> {
+impl<'io> Flow<'_, 'io> {
     /// Sends a token-endpoint request with `dpop`: each attempt carries a fresh proof and a
     /// `use_dpop_nonce` answer is retried once with the nonce it sent (RFC 9449 §8: the
     /// server rejects such a request before it looks at the grant).
-    pub(super) fn send_dpop_token_request(&mut self, request: HttpRequest) -> R<HttpResponse> {
+    pub(super) fn send_dpop_token_request(&mut self, request: HttpRequest) -> R<HttpResponse<'io>> {
         let mut retried = false;
         loop {
             let nonce = self.io.cache_get(DPOP_NONCE);
-            let proof = self.dpop_proof(request.method, &request.url, nonce.as_deref(), None)?;
+            let proof = self.dpop_proof(request.method, &request.url, nonce, None)?;
             let mut signed = request.clone();
             signed.headers.push(("DPoP".into(), proof));
             let response = self.send(&signed)?;
             let fresh_nonce = response.dpop_nonce.is_some() && response.dpop_nonce != nonce;
-            if let Some(n) = &response.dpop_nonce {
+            if let Some(n) = response.dpop_nonce {
                 self.io.cache_set(DPOP_NONCE, n);
             }
-            if retried || !fresh_nonce || !dpop::is_use_dpop_nonce(response.status, &response.body) {
+            if retried || !fresh_nonce || !dpop::is_use_dpop_nonce(response.status, response.body) {
                 return Ok(response);
             }
             retried = true;

@@ -21,12 +21,13 @@ use crate::protocol::AuthError;
 /// The result of a flow step.
 pub type R<T> = Result<T, AuthError>;
 
-/// An HTTP answer as the flows see it.
-pub struct HttpResponse {
+/// An HTTP answer as the flows see it (borrowed from the effect results, as every text an
+/// effect gives: no copies, nothing to drop).
+pub struct HttpResponse<'a> {
     pub status: u16,
-    pub body: String,
+    pub body: &'a str,
     /// The `DPoP-Nonce` header.
-    pub dpop_nonce: Option<String>,
+    pub dpop_nonce: Option<&'a str>,
 }
 
 /// The effect results of earlier runs, consumed in order.
@@ -42,10 +43,6 @@ pub struct Io<'a> {
 }
 
 static NULL: Value = Value::Null;
-
-fn text(v: &Value) -> Option<String> {
-    v.as_str().map(String::from)
-}
 
 pub(super) fn effect(kind: &str) -> ObjectWriter {
     let mut w = ObjectWriter::new();
@@ -100,10 +97,10 @@ impl<'a> Io<'a> {
     }
 
     /// A Web Storage item (`area`: session, local or memory).
-    pub fn get(&mut self, area: &str, key: &str) -> Option<String> {
+    pub fn get(&mut self, area: &str, key: &str) -> Option<&'a str> {
         let mut w = with_key("get", "area", area);
         w.string("key", key);
-        text(self.perform(w))
+        self.perform(w).as_str()
     }
 
     pub fn set(&mut self, area: &str, key: &str, value: &str) {
@@ -119,15 +116,15 @@ impl<'a> Io<'a> {
     }
 
     /// The keys of `area` that start with `prefix`.
-    pub fn keys(&mut self, area: &str, prefix: &str) -> Vec<String> {
+    pub fn keys(&mut self, area: &str, prefix: &str) -> impl Iterator<Item = &'a str> + 'a {
         let mut w = with_key("keys", "area", area);
         w.string("prefix", prefix);
         let v = self.perform(w);
-        v.as_array().unwrap_or(&[]).iter().filter_map(text).collect()
+        v.as_array().unwrap_or(&[]).iter().filter_map(Value::as_str)
     }
 
     /// An HTTP request with a timeout; network failures and timeouts are errors.
-    pub fn fetch(&mut self, request: &HttpRequest, timeout_ms: u32, include_credentials: bool) -> R<HttpResponse> {
+    pub fn fetch(&mut self, request: &HttpRequest, timeout_ms: u32, include_credentials: bool) -> R<HttpResponse<'a>> {
         let mut w = with_key("fetch", "method", request.method);
         w.string("url", &request.url).integer("timeout", i64::from(timeout_ms));
         let mut headers = ObjectWriter::new();
@@ -154,14 +151,14 @@ impl<'a> Io<'a> {
         }
         Ok(HttpResponse {
             status: v.get("status").and_then(Value::as_u64).unwrap_or(0) as u16,
-            body: v.get("body").and_then(text).unwrap_or_default(),
-            dpop_nonce: v.get("nonce").and_then(text),
+            body: v.get("body").and_then(Value::as_str).unwrap_or_default(),
+            dpop_nonce: v.get("nonce").and_then(Value::as_str),
         })
     }
 
     /// A string kept in IndexedDB (shared by the tabs of an origin).
-    pub fn idb_get(&mut self, key: &str) -> Option<String> {
-        text(self.perform(with_key("idbGet", "key", key)))
+    pub fn idb_get(&mut self, key: &str) -> Option<&'a str> {
+        self.perform(with_key("idbGet", "key", key)).as_str()
     }
 
     pub fn idb_put(&mut self, key: &str, value: &str) {
@@ -176,8 +173,8 @@ impl<'a> Io<'a> {
 
     /// A value kept for this page and client key (discovered metadata, the JWK Set, the
     /// last DPoP nonce); gone on reload.
-    pub fn cache_get(&mut self, name: &str) -> Option<String> {
-        text(self.perform(with_key("cacheGet", "name", name)))
+    pub fn cache_get(&mut self, name: &str) -> Option<&'a str> {
+        self.perform(with_key("cacheGet", "name", name)).as_str()
     }
 
     pub fn cache_set(&mut self, name: &str, value: &str) {
@@ -192,8 +189,8 @@ impl<'a> Io<'a> {
     }
 
     /// `window.location.href`, where there is one.
-    pub fn href(&mut self) -> Option<String> {
-        text(self.perform(effect("href")))
+    pub fn href(&mut self) -> Option<&'a str> {
+        self.perform(effect("href")).as_str()
     }
 
     /// `history.replaceState` to `url` (no navigation).

@@ -120,7 +120,7 @@ fn client_summary(flow: &Flow<'_, '_>) -> String {
     let mut w = ObjectWriter::new();
     w.string("key", &flow.key)
         .string("area", ops::area(flow.config.storage))
-        .string("tokens", &crate::protocol::concat(&[ops::TOKENS_PREFIX, &flow.key]))
+        .string("tokens", &flow.tokens_key())
         .integer("leeway", flow.config.expiry_leeway.min(json::MAX_SAFE_INTEGER) as i64);
     w.finish()
 }

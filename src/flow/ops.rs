@@ -16,7 +16,7 @@ use crate::protocol::jwt::{self, IdTokenCheck};
 use crate::protocol::pkce::Verifier;
 use crate::protocol::rotation::{self, Lookup, RotationLog};
 use crate::protocol::token::{self, Grant, HttpRequest, TokenSet};
-use crate::protocol::transaction::Transaction;
+use crate::protocol::transaction::{self, Transaction};
 use crate::protocol::{concat, url, AuthError, Secret};
 
 /// Prefix of every key the library writes to Web Storage (API.md).
@@ -38,15 +38,6 @@ pub struct Flow<'c, 'io> {
     pub config: &'c Config,
     pub key: String,
     pub io: Io<'io>,
-}
-
-/// Which endpoint a flow needs.
-#[derive(Clone, Copy)]
-enum Endpoint {
-    Authorization,
-    Token,
-    Revocation,
-    EndSession,
 }
 
 /// Web Storage area name for a storage kind.
@@ -85,19 +76,19 @@ pub(super) fn get_json(url: String) -> HttpRequest {
     HttpRequest { method: "GET", url, headers: vec![("Accept".into(), "application/json".into())], body: None }
 }
 
-impl Flow<'_, '_> {
+impl<'io> Flow<'_, 'io> {
     fn area(&self) -> &'static str {
         area(self.config.storage)
     }
 
-    fn tokens_key(&self) -> String {
+    pub(super) fn tokens_key(&self) -> String {
         concat(&[TOKENS_PREFIX, &self.key])
     }
 
     /// The stored tokens; corrupted or foreign data counts as none.
     pub fn tokens(&mut self) -> Option<TokenSet> {
         let (area, key) = (self.area(), self.tokens_key());
-        self.io.get(area, &key).and_then(|text| TokenSet::decode(&text))
+        self.io.get(area, &key).and_then(TokenSet::decode)
     }
 
     fn save(&mut self, tokens: &TokenSet) {
@@ -110,12 +101,12 @@ impl Flow<'_, '_> {
         self.io.remove(area, &key)
     }
 
-    pub(super) fn send(&mut self, request: &HttpRequest) -> R<super::io::HttpResponse> {
+    pub(super) fn send(&mut self, request: &HttpRequest) -> R<super::io::HttpResponse<'io>> {
         self.io.fetch(request, self.config.request_timeout_ms, self.config.include_credentials)
     }
 
     /// Sends a token-endpoint request; with `dpop`, signed (see `super::dpop`).
-    fn send_token_request(&mut self, request: HttpRequest) -> R<super::io::HttpResponse> {
+    fn send_token_request(&mut self, request: HttpRequest) -> R<super::io::HttpResponse<'io>> {
         #[cfg(feature = "dpop")]
         if self.config.dpop {
             return self.send_dpop_token_request(request);
@@ -128,43 +119,39 @@ impl Flow<'_, '_> {
         let Some(issuer) = self.config.issuer.as_deref() else {
             return Err(AuthError::config("an endpoint is missing and there is no issuer to discover it from"));
         };
-        if let Some(body) = self.io.cache_get(METADATA) {
-            return discovery::parse_metadata(&body, issuer);
+        if let Some(cached) = self.cached_metadata(issuer) {
+            return cached;
         }
-        let mut last = AuthError::response("the issuer publishes no metadata");
-        for location in discovery::discovery_urls(issuer) {
-            let response = self.send(&get_json(location))?;
-            if !ok(response.status) {
-                last = error::from_error_response(response.status, &response.body);
-                continue;
+        // OpenID Connect's location, then RFC 8414's; the last failure is the error.
+        let mut rfc8414 = false;
+        loop {
+            let response = self.send(&get_json(discovery::discovery_url(issuer, rfc8414)))?;
+            if ok(response.status) {
+                let metadata = discovery::parse_metadata(response.body, issuer)?;
+                self.io.cache_set(METADATA, response.body);
+                return Ok(metadata);
             }
-            let metadata = discovery::parse_metadata(&response.body, issuer)?;
-            self.io.cache_set(METADATA, &response.body);
-            return Ok(metadata);
+            if rfc8414 {
+                return Err(error::from_error_response(response.status, response.body));
+            }
+            rfc8414 = true;
         }
-        Err(last)
     }
 
-    /// An endpoint: configured, else discovered.
-    fn endpoint(&mut self, which: Endpoint) -> R<String> {
-        let c = self.config;
-        let configured = match which {
-            Endpoint::Authorization => &c.authorization_endpoint,
-            Endpoint::Token => &c.token_endpoint,
-            Endpoint::Revocation => &c.revocation_endpoint,
-            Endpoint::EndSession => &c.end_session_endpoint,
-        };
+    /// The metadata this page cached for `issuer`, checked; `None` when there is none.
+    fn cached_metadata(&mut self, issuer: &str) -> Option<R<Metadata>> {
+        self.io.cache_get(METADATA).map(|body| discovery::parse_metadata(body, issuer))
+    }
+
+    /// An endpoint: configured, else the metadata member `key` (discovered).
+    pub(super) fn endpoint(&mut self, configured: &Option<String>, key: &'static str) -> R<String> {
         if let Some(e) = configured {
             return Ok(e.clone());
         }
-        let m = self.metadata()?;
-        let (found, missing) = match which {
-            Endpoint::Authorization => (m.authorization_endpoint, "the issuer's metadata has no authorization_endpoint"),
-            Endpoint::Token => (m.token_endpoint, "the issuer's metadata has no token_endpoint"),
-            Endpoint::Revocation => (m.revocation_endpoint, "the issuer's metadata has no revocation_endpoint"),
-            Endpoint::EndSession => (m.end_session_endpoint, "the issuer's metadata has no end_session_endpoint"),
-        };
-        found.ok_or_else(|| AuthError::config(missing))
+        match self.metadata()?.endpoint(key) {
+            Some(found) => Ok(String::from(found)),
+            None => Err(AuthError::config_key("the issuer's metadata has no ", key)),
+        }
     }
 
     fn require_code_flow(&self) -> Result<(), AuthError> {
@@ -179,9 +166,11 @@ impl Flow<'_, '_> {
     pub fn create_sign_in_url(&mut self, options: options::SignIn) -> R<String> {
         self.require_code_flow()?;
         authorize::check_extra_params(&options.extra_params)?;
-        let redirect_uri = self.config.redirect_uri.clone().ok_or_else(|| AuthError::config("redirectUri is required"))?;
-        let endpoint = self.endpoint(Endpoint::Authorization)?;
-        let scope = options.scope.or_else(|| self.config.scope.clone()).unwrap_or_default();
+        let Some(redirect_uri) = self.config.redirect_uri.as_deref() else {
+            return Err(AuthError::config("redirectUri is required"));
+        };
+        let endpoint = self.endpoint(&self.config.authorization_endpoint, "authorization_endpoint")?;
+        let scope = options.scope.as_deref().or(self.config.scope.as_deref()).unwrap_or("");
         #[cfg_attr(not(feature = "dpop"), allow(unused_mut))]
         let mut extra_params = options.extra_params;
         #[cfg(feature = "dpop")]
@@ -190,40 +179,40 @@ impl Flow<'_, '_> {
         }
         let verifier = Verifier::from_stored(Secret::new(self.io.random()?));
         let state = self.io.random()?;
-        let nonce = if authorize::scope_has_openid(&scope) { Some(self.io.random()?) } else { None };
+        let nonce = if authorize::scope_has_openid(scope) { Some(self.io.random()?) } else { None };
         let now = self.io.now();
         let url = authorize::authorize_url(
             self.config,
             &endpoint,
-            &redirect_uri,
+            redirect_uri,
             &AuthorizeParams {
                 state: &state,
                 nonce: nonce.as_deref(),
                 code_challenge: &verifier.challenge(),
-                scope: &scope,
+                scope,
                 extra_params: &extra_params,
             },
         );
-        let transaction = Transaction {
-            client_key: self.key.clone(),
-            state,
-            verifier: verifier.secret().clone(),
-            nonce,
+        let record = transaction::record(
+            &self.key,
+            &state,
+            verifier.secret().expose(),
+            nonce.as_deref(),
             redirect_uri,
-            app_state: options.app_state,
-            created_at: now,
-        };
+            options.app_state.as_deref(),
+            now,
+        );
         self.sweep_expired_transactions(now);
-        self.io.set(TRANSACTIONS, &concat(&[TRANSACTION_PREFIX, &transaction.state]), &transaction.encode());
+        self.io.set(TRANSACTIONS, &concat(&[TRANSACTION_PREFIX, &state]), &record);
         Ok(url)
     }
 
     /// Drops expired (and unreadable) transactions, so abandoned sign-ins don't pile up.
     fn sweep_expired_transactions(&mut self, now: u64) {
         for key in self.io.keys(TRANSACTIONS, TRANSACTION_PREFIX) {
-            let keep = self.io.get(TRANSACTIONS, &key).and_then(|text| Transaction::decode(&text)).is_some_and(|t| !t.is_expired(now));
+            let keep = self.io.get(TRANSACTIONS, key).and_then(Transaction::decode).is_some_and(|t| !t.is_expired(now));
             if !keep {
-                self.io.remove(TRANSACTIONS, &key);
+                self.io.remove(TRANSACTIONS, key);
             }
         }
     }
@@ -231,7 +220,7 @@ impl Flow<'_, '_> {
     /// Completes a sign-in from its callback URL (default: the address bar, which is then
     /// cleaned of the response parameters whatever the outcome). Returns the tokens and the
     /// `appState` JSON text.
-    pub fn handle_callback(&mut self, url: Option<String>) -> R<(TokenSet, Option<String>)> {
+    pub fn handle_callback(&mut self, url: Option<&str>) -> R<(TokenSet, Option<String>)> {
         self.require_code_flow()?;
         let from_location = url.is_none();
         let href = match url {
@@ -243,44 +232,46 @@ impl Flow<'_, '_> {
         };
         // Strip before any request: a reload must not offer the same code again.
         if from_location {
-            self.io.replace(&url::strip_callback_params(&href));
+            self.io.replace(&url::strip_callback_params(href));
         }
-        let params = callback::parse_callback(&href)?;
-        let mut transaction = None;
-        if let Some(state) = params.state.as_deref() {
-            let key = concat(&[TRANSACTION_PREFIX, state]);
-            let found = self.io.get(TRANSACTIONS, &key).and_then(|text| Transaction::decode(&text));
-            transaction = found.filter(|t| t.client_key == self.key).map(|t| (key, t));
-        }
+        let params = callback::parse_callback(href)?;
+        let key = params.state.as_deref().map(|state| concat(&[TRANSACTION_PREFIX, state]));
+        let transaction = match key.as_deref() {
+            Some(key) => self.io.get(TRANSACTIONS, key).and_then(Transaction::decode).filter(|t| t.client_key == self.key),
+            None => None,
+        };
+        let tokens = self.redeem(&params, key.as_deref(), transaction.as_ref())?;
+        Ok((tokens, transaction.and_then(|t| t.app_state)))
+    }
+
+    /// [`Self::handle_callback`] once the callback is read and its transaction looked up
+    /// (borrowed: the early returns have nothing to drop).
+    fn redeem(&mut self, params: &callback::CallbackParams, key: Option<&str>, transaction: Option<&Transaction>) -> R<TokenSet> {
         // Only a callback that belongs to a pending sign-in may cause requests (discovery).
         if transaction.is_some() && self.config.token_endpoint.is_none() {
             self.metadata()?;
         }
-        let iss_required = match (self.config.issuer.as_deref(), self.io.cache_get(METADATA)) {
-            (Some(issuer), Some(body)) => discovery::parse_metadata(&body, issuer).is_ok_and(|m| m.iss_parameter_supported),
-            _ => false,
+        let iss_required = match self.config.issuer.as_deref() {
+            Some(issuer) => self.cached_metadata(issuer).is_some_and(|m| m.is_ok_and(|m| m.iss_parameter_supported())),
+            None => false,
         };
-        if let Some((key, _)) = &transaction {
+        if let (Some(key), Some(_)) = (key, transaction) {
             self.io.remove(TRANSACTIONS, key); // used at most once, whatever follows
         }
-        let transaction = transaction.map(|(_, t)| t);
         let now = self.io.now();
         let issuer = IssuerCheck { issuer: self.config.issuer.as_deref(), iss_required };
-        let code = callback::check_callback(&params, transaction.as_ref(), &self.key, now, issuer)?;
-        let Some(transaction) = transaction else {
-            return Err(AuthError::new(codes::STATE_MISMATCH, "the callback's state matches no pending sign-in"));
-        };
-        let endpoint = self.endpoint(Endpoint::Token)?;
+        let (code, transaction) = callback::check_callback(params, transaction, &self.key, now, issuer)?;
+        let endpoint = self.endpoint(&self.config.token_endpoint, "token_endpoint")?;
         let grant = Grant::AuthorizationCode { code, verifier: &transaction.verifier, redirect_uri: &transaction.redirect_uri };
         let response = self.send_token_request(token::token_request(self.config, &endpoint, grant))?;
         let now = self.io.now();
-        let tokens = token::parse_token_response(response.status, &response.body, now)?;
+        let tokens = token::parse_token_response(response.status, response.body, now)?;
         if let Some(id_token) = &tokens.id_token {
             self.check_id_token(id_token.expose(), transaction.nonce.as_deref(), None, now)?;
             self.check_signature(id_token.expose())?;
         }
         self.save(&tokens);
-        Ok((tokens, transaction.app_state))
+        Ok(tokens)
     }
 
     fn check_id_token(&self, id_token: &str, nonce: Option<&str>, previous: Option<&Value>, now: u64) -> Result<(), AuthError> {
@@ -369,19 +360,19 @@ impl Flow<'_, '_> {
         let now = self.io.now();
         // Re-read: another caller or tab may have renewed while this one waited.
         let mut current = self.tokens();
-        if let Some(t) = current.as_ref().filter(|t| !force && t.is_fresh(now, leeway)) {
-            return Ok(t.clone());
+        if let Some(t) = current.take_if(|t| !force && t.is_fresh(now, leeway)) {
+            return Ok(t);
         }
         let mut log = RotationLog::default();
         if cross_tab {
             if let Some(refresh_token) = current.as_ref().and_then(|t| t.refresh_token.as_ref()) {
                 let fingerprint = rotation::fingerprint(refresh_token.expose());
                 let key = self.rotation_key();
-                log = self.io.idb_get(&key).map(|t| RotationLog::decode(&t)).unwrap_or_default();
+                log = self.io.idb_get(&key).map(RotationLog::decode).unwrap_or_default();
                 match log.lookup(&fingerprint, now) {
                     Lookup::Unspent => {}
                     Lookup::Adopt(record) => {
-                        if let Some(adopted) = TokenSet::decode(&record) {
+                        if let Some(adopted) = TokenSet::decode(record) {
                             self.save(&adopted);
                             if !force && adopted.is_fresh(now, leeway) {
                                 return Ok(adopted);
@@ -405,10 +396,10 @@ impl Flow<'_, '_> {
                 None => return Err(AuthError::new(codes::LOGIN_REQUIRED, "the access token expired and there is no refresh token")),
             },
         };
-        let endpoint = self.endpoint(Endpoint::Token)?;
+        let endpoint = self.endpoint(&self.config.token_endpoint, "token_endpoint")?;
         let response = self.send_token_request(token::token_request(self.config, &endpoint, grant))?;
         let now = self.io.now();
-        let fresh = match token::parse_token_response(response.status, &response.body, now) {
+        let fresh = match token::parse_token_response(response.status, response.body, now) {
             Ok(fresh) => fresh,
             Err(e) => {
                 if e.is_definitive() {
@@ -450,7 +441,7 @@ impl Flow<'_, '_> {
         self.io.lock(&lock);
         if let Some(text) = self.io.idb_get(&key) {
             let now = self.io.now();
-            self.io.idb_put(&key, &RotationLog::decode(&text).encode(now));
+            self.io.idb_put(&key, &RotationLog::decode(text).encode(now));
         }
     }
 
@@ -473,15 +464,15 @@ impl Flow<'_, '_> {
                     Some(rt) => (rt, "refresh_token"),
                     None => (&t.access_token, "access_token"),
                 };
-                let endpoint = self.endpoint(Endpoint::Revocation)?;
+                let endpoint = self.endpoint(&self.config.revocation_endpoint, "revocation_endpoint")?;
                 let response = self.send(&token::revocation_request(self.config, &endpoint, token, hint))?;
                 if !ok(response.status) {
-                    return Err(error::from_error_response(response.status, &response.body));
+                    return Err(error::from_error_response(response.status, response.body));
                 }
             }
         }
         if options.end_session {
-            let endpoint = self.endpoint(Endpoint::EndSession)?;
+            let endpoint = self.endpoint(&self.config.end_session_endpoint, "end_session_endpoint")?;
             let state = self.io.random()?;
             let id_token = tokens.as_ref().and_then(|t| t.id_token.as_ref()).map(|t| t.expose());
             let url = authorize::end_session_url(
@@ -533,7 +524,7 @@ pub fn dispatch(flow: &mut Flow<'_, '_>, op: &str, args: &Value) -> R<String> {
             Ok(out)
         }
         "handleCallback" => {
-            let url = args.get("url").and_then(Value::as_str).map(String::from);
+            let url = args.get("url").and_then(Value::as_str);
             let (tokens, app_state) = flow.handle_callback(url)?;
             let mut w = ObjectWriter::new();
             w.raw("tokens", &token_set_json(&tokens));

@@ -3,8 +3,6 @@
 //! feature (the npm package's core entry) a config with `verifyIdTokenSignature: true` is
 //! refused up front (`compiled_out` in `flow/mod.rs`).
 
-use crate::prelude::*;
-
 use super::io::{effect, Io, R};
 use super::ops::{get_json, ok, Flow};
 use crate::protocol::encoding::base64url_encode;
@@ -23,34 +21,31 @@ impl Io<'_> {
     }
 }
 
-impl Flow<'_, '_> {
+impl<'io> Flow<'_, 'io> {
     /// Checks the ID token's signature (RS256, PS256, ES256) against the issuer's JWK Set:
     /// fetched once per page, and once more when no key fits (the issuer may have rotated its
     /// keys).
     pub(super) fn verify_signature(&mut self, id_token: &str) -> R<()> {
         let cached = self.jwks(false)?;
-        let prepared = match jwks::prepare(id_token, &cached) {
+        let prepared = match jwks::prepare(id_token, cached) {
             Ok(prepared) => prepared,
-            Err(_) => jwks::prepare(id_token, &self.jwks(true)?)?,
+            Err(_) => jwks::prepare(id_token, self.jwks(true)?)?,
         };
         self.io.verify(&prepared)
     }
 
-    fn jwks(&mut self, refetch: bool) -> R<String> {
+    fn jwks(&mut self, refetch: bool) -> R<&'io str> {
         if !refetch {
             if let Some(cached) = self.io.cache_get(JWKS) {
                 return Ok(cached);
             }
         }
-        let url = match &self.config.jwks_uri {
-            Some(uri) => uri.clone(),
-            None => self.metadata()?.jwks_uri.ok_or_else(|| AuthError::config("the issuer's metadata has no jwks_uri"))?,
-        };
+        let url = self.endpoint(&self.config.jwks_uri, "jwks_uri")?;
         let response = self.send(&get_json(url))?;
         if !ok(response.status) {
-            return Err(error::from_error_response(response.status, &response.body));
+            return Err(error::from_error_response(response.status, response.body));
         }
-        self.io.cache_set(JWKS, &response.body);
+        self.io.cache_set(JWKS, response.body);
         Ok(response.body)
     }
 }

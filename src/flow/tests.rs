@@ -813,7 +813,7 @@ fn local_storage_renewal_locks_and_logs_the_rotation() {
     assert_eq!(host.tokens("local"), Some(fresh.clone()));
     assert_eq!(host.item("session", &tokens_key()), None, "storage local means localStorage");
     let log = RotationLog::decode(host.idb.get(&rotation_key).expect("a rotation log"));
-    assert_eq!(log.lookup(&rotation::fingerprint("rt1"), NOW), Lookup::Adopt(fresh.encode()));
+    assert_eq!(log.lookup(&rotation::fingerprint("rt1"), NOW), Lookup::Adopt(&fresh.encode()));
     assert!(!host.idb[&rotation_key].contains("rt1"), "only fingerprints of spent tokens");
 
     // A tab still holding rt1 (a duplicated tab, a stale read) adopts the successor: no request.

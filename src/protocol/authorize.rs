@@ -4,7 +4,7 @@
 use crate::prelude::*;
 
 use crate::protocol::config::Config;
-use crate::protocol::url::{push_param, with_params};
+use crate::protocol::url::{params_end, params_start, push_param};
 use crate::protocol::AuthError;
 
 /// Parameters the protocol owns: `extraParams` may not set them (API.md `SignInOptions`).
@@ -49,29 +49,29 @@ pub fn scope_has_openid(scope: &str) -> bool {
 /// `scope`, `state`, `code_challenge`, `code_challenge_method=S256`, `nonce` (when given),
 /// `audience` (when configured), each `resource`, then the extra params.
 pub fn authorize_url(config: &Config, endpoint: &str, redirect_uri: &str, p: &AuthorizeParams<'_>) -> String {
-    with_params(endpoint, |out| {
-        push_param(out, "response_type", "code");
-        push_param(out, "client_id", &config.client_id);
-        push_param(out, "redirect_uri", redirect_uri);
-        push_param(out, "scope", p.scope);
-        push_param(out, "state", p.state);
-        push_param(out, "code_challenge", p.code_challenge);
-        push_param(out, "code_challenge_method", "S256");
-        if let Some(nonce) = p.nonce {
-            push_param(out, "nonce", nonce);
+    let (mut url, fragment) = params_start(endpoint);
+    push_param(&mut url, "response_type", "code");
+    push_param(&mut url, "client_id", &config.client_id);
+    push_param(&mut url, "redirect_uri", redirect_uri);
+    push_param(&mut url, "scope", p.scope);
+    push_param(&mut url, "state", p.state);
+    push_param(&mut url, "code_challenge", p.code_challenge);
+    push_param(&mut url, "code_challenge_method", "S256");
+    if let Some(nonce) = p.nonce {
+        push_param(&mut url, "nonce", nonce);
+    }
+    if let Some(audience) = &config.audience {
+        push_param(&mut url, "audience", audience);
+    }
+    if let Some(resource) = &config.resource {
+        for r in resource.values() {
+            push_param(&mut url, "resource", r);
         }
-        if let Some(audience) = &config.audience {
-            push_param(out, "audience", audience);
-        }
-        if let Some(resource) = &config.resource {
-            for r in resource.values() {
-                push_param(out, "resource", r);
-            }
-        }
-        for (k, v) in p.extra_params {
-            push_param(out, k, v);
-        }
-    })
+    }
+    for (k, v) in p.extra_params {
+        push_param(&mut url, k, v);
+    }
+    params_end(url, fragment)
 }
 
 /// The end-session URL with `id_token_hint`, `client_id`, `post_logout_redirect_uri` and
@@ -79,20 +79,20 @@ pub fn authorize_url(config: &Config, endpoint: &str, redirect_uri: &str, p: &Au
 ///
 /// `client_id` is left out when empty.
 pub fn end_session_url(endpoint: &str, client_id: &str, id_token_hint: Option<&str>, post_logout_redirect_uri: Option<&str>, state: Option<&str>) -> String {
-    with_params(endpoint, |out| {
-        if let Some(hint) = id_token_hint {
-            push_param(out, "id_token_hint", hint);
-        }
-        if !client_id.is_empty() {
-            push_param(out, "client_id", client_id);
-        }
-        if let Some(uri) = post_logout_redirect_uri {
-            push_param(out, "post_logout_redirect_uri", uri);
-        }
-        if let Some(state) = state {
-            push_param(out, "state", state);
-        }
-    })
+    let (mut url, fragment) = params_start(endpoint);
+    if let Some(hint) = id_token_hint {
+        push_param(&mut url, "id_token_hint", hint);
+    }
+    if !client_id.is_empty() {
+        push_param(&mut url, "client_id", client_id);
+    }
+    if let Some(uri) = post_logout_redirect_uri {
+        push_param(&mut url, "post_logout_redirect_uri", uri);
+    }
+    if let Some(state) = state {
+        push_param(&mut url, "state", state);
+    }
+    params_end(url, fragment)
 }
 
 #[cfg(test)]

@@ -103,48 +103,43 @@ pub struct IssuerCheck<'a> {
 }
 
 /// Checks a callback against its transaction (already looked up by `state`; `None` when
-/// unknown or reused) and returns the authorization code.
+/// unknown or reused) and returns the authorization code and the transaction.
 /// 1. no `state`, no transaction, another client's transaction, or expired: `state_mismatch`;
 /// 2. `iss` differs from the issuer, or is missing while required: `issuer_mismatch`;
 /// 3. `error`: that code (if a code word, else `invalid_request`) with `error_description`;
 /// 4. no `code`: `missing_code`.
-pub fn check_callback<'p>(
+pub fn check_callback<'p, 't>(
     params: &'p CallbackParams,
-    transaction: Option<&Transaction>,
+    transaction: Option<&'t Transaction>,
     client_key: &str,
     now: u64,
     issuer: IssuerCheck<'_>,
-) -> Result<&'p Secret, AuthError> {
-    // 1. state
-    let Some(state) = params.state.as_deref() else {
-        return Err(AuthError::new(codes::STATE_MISMATCH, "the callback has no state"));
-    };
-    let Some(transaction) = transaction else {
-        return Err(AuthError::new(codes::STATE_MISMATCH, "the callback's state matches no pending sign-in"));
-    };
-    if transaction.state != state {
-        return Err(AuthError::new(codes::STATE_MISMATCH, "the callback's state matches no pending sign-in"));
-    }
-    if transaction.client_key != client_key {
-        return Err(AuthError::new(codes::STATE_MISMATCH, "the callback's state belongs to another client"));
-    }
-    if transaction.is_expired(now) {
-        return Err(AuthError::new(codes::STATE_MISMATCH, "the sign-in transaction has expired"));
-    }
-    // 2. iss (RFC 9207)
-    if let Some(expected) = issuer.issuer {
-        match params.iss.as_deref() {
-            Some(iss) if iss != expected => {
-                return Err(AuthError::new(codes::ISSUER_MISMATCH, "the callback's iss is not the configured issuer"))
+) -> Result<(&'p Secret, &'t Transaction), AuthError> {
+    // 1. state, 2. iss (RFC 9207): one fixed (code, description) for the first check failed.
+    let failure = match (params.state.as_deref(), transaction) {
+        (None, _) => Some((codes::STATE_MISMATCH, "the callback has no state")),
+        (Some(state), Some(t)) if t.state == state => {
+            if t.client_key != client_key {
+                Some((codes::STATE_MISMATCH, "the callback's state belongs to another client"))
+            } else if t.is_expired(now) {
+                Some((codes::STATE_MISMATCH, "the sign-in transaction has expired"))
+            } else {
+                match (issuer.issuer, params.iss.as_deref()) {
+                    (Some(expected), Some(iss)) if iss != expected => {
+                        Some((codes::ISSUER_MISMATCH, "the callback's iss is not the configured issuer"))
+                    }
+                    (Some(_), None) if issuer.iss_required => Some((
+                        codes::ISSUER_MISMATCH,
+                        "the callback has no iss although the issuer announces authorization_response_iss_parameter_supported",
+                    )),
+                    _ => None,
+                }
             }
-            None if issuer.iss_required => {
-                return Err(AuthError::new(
-                    codes::ISSUER_MISMATCH,
-                    "the callback has no iss although the issuer announces authorization_response_iss_parameter_supported",
-                ))
-            }
-            _ => {}
         }
+        (Some(_), _) => Some((codes::STATE_MISMATCH, "the callback's state matches no pending sign-in")),
+    };
+    if let Some((code, description)) = failure {
+        return Err(AuthError::new(code, description));
     }
     // 3. error
     if let Some(error) = params.error.as_deref() {
@@ -160,7 +155,11 @@ pub fn check_callback<'p>(
         });
     }
     // 4. code
-    params.code.as_ref().ok_or_else(|| AuthError::new(codes::MISSING_CODE, "the callback has neither code nor error"))
+    match (&params.code, transaction) {
+        (Some(code), Some(transaction)) => Ok((code, transaction)),
+        // (No transaction was refused above as state_mismatch.)
+        _ => Err(AuthError::new(codes::MISSING_CODE, "the callback has neither code nor error")),
+    }
 }
 
 #[cfg(test)]
@@ -181,7 +180,7 @@ mod tests {
 
     fn check(p: &CallbackParams, issuer: IssuerCheck<'_>) -> Result<String, AuthError> {
         let tx = sample();
-        check_callback(p, Some(&tx), KEY, NOW, issuer).map(|c| c.expose().to_string())
+        check_callback(p, Some(&tx), KEY, NOW, issuer).map(|(c, _)| c.expose().to_string())
     }
 
     fn with_issuer() -> IssuerCheck<'static> {

@@ -5,40 +5,47 @@ use crate::prelude::*;
 use crate::protocol::error::codes;
 use crate::protocol::json::{self, Value};
 use crate::protocol::url::endpoint_problem;
-use crate::protocol::{concat, AuthError};
+use crate::protocol::{concat, cut, AuthError};
 
-/// The metadata fields the library uses.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Metadata {
-    pub issuer: String,
-    pub authorization_endpoint: Option<String>,
-    pub token_endpoint: Option<String>,
-    pub revocation_endpoint: Option<String>,
-    pub end_session_endpoint: Option<String>,
-    pub userinfo_endpoint: Option<String>,
-    /// The JWK Set, for the opt-in ID token signature check.
-    pub jwks_uri: Option<String>,
+/// A checked metadata document (see [`parse_metadata`]): its members are read from the parsed
+/// JSON when needed (no copy of every endpoint).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Metadata(Value);
+
+impl Metadata {
+    /// An endpoint member (`token_endpoint`, `jwks_uri`, ...): a checked URL, or `None`.
+    pub fn endpoint(&self, key: &str) -> Option<&str> {
+        self.0.get(key).and_then(Value::as_str)
+    }
+
     /// RFC 9207 `authorization_response_iss_parameter_supported`.
-    pub iss_parameter_supported: bool,
-    /// RFC 9449 `dpop_signing_alg_values_supported` was present.
-    pub dpop_supported: bool,
+    pub fn iss_parameter_supported(&self) -> bool {
+        self.0.get(ISS_PARAMETER_SUPPORTED).and_then(Value::as_bool) == Some(true)
+    }
 }
 
-/// The two places to look, in order: `{issuer}/.well-known/openid-configuration` (trailing `/`
-/// of the issuer removed first), then RFC 8414's `{origin}/.well-known/oauth-authorization-server{path}`.
+const ISS_PARAMETER_SUPPORTED: &str = "authorization_response_iss_parameter_supported";
+
+/// The two places to look, in order (`rfc8414` false, then true):
+/// `{issuer}/.well-known/openid-configuration` (trailing `/` of the issuer removed first), then
+/// RFC 8414's `{origin}/.well-known/oauth-authorization-server{path}`.
 ///
 /// `https://h/tenant` gives `https://h/tenant/.well-known/openid-configuration` and
 /// `https://h/.well-known/oauth-authorization-server/tenant`.
-pub fn discovery_urls(issuer: &str) -> [String; 2] {
+pub fn discovery_url(issuer: &str, rfc8414: bool) -> String {
     let trimmed = issuer.strip_suffix("/").unwrap_or(issuer);
-    let oidc = concat(&[trimmed, "/.well-known/openid-configuration"]);
-    // Split at the first `/` after the first `://`: origin, then path.
+    if !rfc8414 {
+        return concat(&[trimmed, "/.well-known/openid-configuration"]);
+    }
+    // The origin ends at the first `/` after `scheme://` (the issuer is a checked URL: its
+    // scheme ends at the first `:`).
     let b = trimmed.as_bytes();
-    let after_scheme = (0..b.len()).find(|&i| b.get(i..).is_some_and(|r| r.starts_with(b"://"))).map_or(0, |i| i + 3);
-    let path_start = (after_scheme..b.len()).find(|&i| b.get(i) == Some(&b'/')).unwrap_or(b.len());
+    let mut path_start = cut(trimmed, b':').0.len() + 3;
+    while b.get(path_start).is_some_and(|&c| c != b'/') {
+        path_start += 1;
+    }
     let (origin, path) = trimmed.split_at_checked(path_start).unwrap_or((trimmed, ""));
-    let rfc8414 = concat(&[origin, "/.well-known/oauth-authorization-server", path]);
-    [oidc, rfc8414]
+    concat(&[origin, "/.well-known/oauth-authorization-server", path])
 }
 
 /// Parses a metadata document. Its `issuer` must equal the configured one exactly
@@ -49,46 +56,30 @@ pub fn discovery_urls(issuer: &str) -> [String; 2] {
 /// is `invalid_response`; `null` counts as absent.
 pub fn parse_metadata(body: &str, issuer: &str) -> Result<Metadata, AuthError> {
     match json::parse(body) {
-        Some(v) if v.as_object().is_some() => read_metadata(&v, issuer),
+        Some(v) if v.as_object().is_some() => check_metadata(&v, issuer).map(|()| Metadata(v)),
         _ => Err(AuthError::response("the issuer's metadata is not a JSON object")),
     }
 }
 
-/// [`parse_metadata`] on the parsed object (borrowed, so no early return drops it).
-fn read_metadata(v: &Value, issuer: &str) -> Result<Metadata, AuthError> {
+/// [`parse_metadata`]'s checks of the parsed object.
+fn check_metadata(v: &Value, issuer: &str) -> Result<(), AuthError> {
     if v.get("issuer").and_then(Value::as_str) != Some(issuer) {
         return Err(AuthError::new(codes::ISSUER_MISMATCH, "the metadata's issuer is not the configured issuer"));
     }
-    let flag = match v.get("authorization_response_iss_parameter_supported") {
-        None | Some(Value::Null) => false,
-        Some(Value::Bool(b)) => *b,
-        Some(_) => return Err(AuthError::response("the issuer's metadata has a non-boolean authorization_response_iss_parameter_supported")),
-    };
-    let mut m = Metadata {
-        issuer: String::from(issuer),
-        iss_parameter_supported: flag,
-        dpop_supported: matches!(v.get("dpop_signing_alg_values_supported"), Some(Value::Array(_))),
-        ..Metadata::default()
-    };
-    let slots = [
-        &mut m.authorization_endpoint,
-        &mut m.token_endpoint,
-        &mut m.revocation_endpoint,
-        &mut m.end_session_endpoint,
-        &mut m.userinfo_endpoint,
-        &mut m.jwks_uri,
-    ];
-    for (slot, key) in slots.into_iter().zip(ENDPOINT_KEYS) {
+    if !matches!(v.get(ISS_PARAMETER_SUPPORTED), None | Some(Value::Null | Value::Bool(_))) {
+        return Err(AuthError::response("the issuer's metadata has a non-boolean authorization_response_iss_parameter_supported"));
+    }
+    for key in ENDPOINT_KEYS {
         match v.get(key) {
             None | Some(Value::Null) => {}
-            Some(Value::String(url)) if endpoint_problem(url).is_none() => *slot = Some(url.clone()),
+            Some(Value::String(url)) if endpoint_problem(url).is_none() => {}
             Some(_) => return Err(AuthError::response("the issuer's metadata has an endpoint that is not an https URL")),
         }
     }
-    Ok(m)
+    Ok(())
 }
 
-/// The endpoint members read from metadata, in [`Metadata`]'s order.
+/// The endpoint members checked in metadata.
 const ENDPOINT_KEYS: [&str; 6] =
     ["authorization_endpoint", "token_endpoint", "revocation_endpoint", "end_session_endpoint", "userinfo_endpoint", "jwks_uri"];
 
@@ -119,6 +110,10 @@ mod tests {
 
     const ISSUER: &str = "https://id.example.com";
 
+    fn discovery_urls(issuer: &str) -> [String; 2] {
+        [discovery_url(issuer, false), discovery_url(issuer, true)]
+    }
+
     #[test]
     fn full_metadata() {
         let body = r#"{
@@ -132,26 +127,25 @@ mod tests {
             "dpop_signing_alg_values_supported": ["ES256"],
             "scopes_supported": ["openid"]
         }"#;
-        assert_eq!(parse_metadata(body, ISSUER).unwrap(), Metadata {
-            issuer: ISSUER.into(),
-            authorization_endpoint: Some("https://id.example.com/authorize".into()),
-            token_endpoint: Some("https://id.example.com/token".into()),
-            revocation_endpoint: Some("https://id.example.com/revoke".into()),
-            end_session_endpoint: Some("https://id.example.com/logout".into()),
-            userinfo_endpoint: Some("https://id.example.com/me".into()),
-            jwks_uri: None,
-            iss_parameter_supported: true,
-            dpop_supported: true,
-        });
+        let m = parse_metadata(body, ISSUER).unwrap();
+        assert_eq!(m.endpoint("authorization_endpoint"), Some("https://id.example.com/authorize"));
+        assert_eq!(m.endpoint("token_endpoint"), Some("https://id.example.com/token"));
+        assert_eq!(m.endpoint("revocation_endpoint"), Some("https://id.example.com/revoke"));
+        assert_eq!(m.endpoint("end_session_endpoint"), Some("https://id.example.com/logout"));
+        assert_eq!(m.endpoint("userinfo_endpoint"), Some("https://id.example.com/me"));
+        assert_eq!(m.endpoint("jwks_uri"), None);
+        assert!(m.iss_parameter_supported());
     }
 
     #[test]
     fn minimal_metadata() {
         let m = parse_metadata(r#"{"issuer":"https://id.example.com","token_endpoint":"https://id.example.com/t","end_session_endpoint":null}"#, ISSUER).unwrap();
-        assert_eq!(m.token_endpoint.as_deref(), Some("https://id.example.com/t"));
-        assert_eq!(m.authorization_endpoint, None);
-        assert_eq!(m.end_session_endpoint, None);
-        assert!(!m.iss_parameter_supported && !m.dpop_supported);
+        assert_eq!(m.endpoint("token_endpoint"), Some("https://id.example.com/t"));
+        assert_eq!(m.endpoint("authorization_endpoint"), None);
+        assert_eq!(m.endpoint("end_session_endpoint"), None);
+        assert!(!m.iss_parameter_supported());
+        let m = parse_metadata(r#"{"issuer":"https://id.example.com","authorization_response_iss_parameter_supported":null}"#, ISSUER).unwrap();
+        assert!(!m.iss_parameter_supported());
     }
 
     #[test]
@@ -181,7 +175,7 @@ mod tests {
         }
         // Loopback http is fine (local test servers).
         let m = parse_metadata(r#"{"issuer":"http://127.0.0.1:4000","token_endpoint":"http://127.0.0.1:4000/token"}"#, "http://127.0.0.1:4000").unwrap();
-        assert_eq!(m.token_endpoint.as_deref(), Some("http://127.0.0.1:4000/token"));
+        assert_eq!(m.endpoint("token_endpoint"), Some("http://127.0.0.1:4000/token"));
     }
 
     #[test]

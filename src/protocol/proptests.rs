@@ -389,7 +389,7 @@ fn callback_checks_follow_state_then_iss_then_error_then_code() {
         };
         let ctx = format!("{state_case:?} {tx_case:?} configured={configured} required={required} iss={iss:?} error={error:?} code={}", code.is_some());
         match (&got, want) {
-            (Ok(c), Ok(w)) => assert_eq!(c.expose(), w, "{ctx}"),
+            (Ok((c, _)), Ok(w)) => assert_eq!(c.expose(), w, "{ctx}"),
             (Err(e), Err(w)) => {
                 assert_eq!(e.code, w, "{ctx}");
                 assert_clean(e, &verifier, None);

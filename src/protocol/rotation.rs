@@ -40,11 +40,11 @@ pub struct Entry {
 
 /// What the log says about a refresh token.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Lookup {
+pub enum Lookup<'a> {
     /// Never spent here: it may be sent.
     Unspent,
     /// Spent recently: use these tokens (the newest along the chain) instead.
-    Adopt(String),
+    Adopt(&'a str),
     /// Spent, and its successor is gone: it must not be sent again.
     Spent,
 }
@@ -93,27 +93,32 @@ impl RotationLog {
 
     /// Records that `spent` was exchanged for `successor` (its refresh token's fingerprint `next`).
     pub fn record(&mut self, spent: String, successor: String, next: Option<String>, now: u64) {
-        self.entries.retain(|e| e.spent != spent);
-        self.entries.insert(0, Entry { spent, at: now, successor: Some(successor), next });
-        self.entries.truncate(MAX_ENTRIES);
+        // Newest first; built anew (`insert(0, ..)` links a panic message and this file's name).
+        let old = core::mem::take(&mut self.entries);
+        self.entries.push(Entry { spent, at: now, successor: Some(successor), next });
+        for e in old {
+            if self.entries.len() < MAX_ENTRIES && self.entries.iter().all(|kept| kept.spent != e.spent) {
+                self.entries.push(e);
+            }
+        }
     }
 
     /// Looks up a refresh token by fingerprint, following rotations to the newest young successor.
-    pub fn lookup(&self, fingerprint: &str, now: u64) -> Lookup {
+    pub fn lookup(&self, fingerprint: &str, now: u64) -> Lookup<'_> {
         let mut current = fingerprint;
         let mut adopted: Option<&str> = None;
         for _ in 0..MAX_ENTRIES {
             let Some(entry) = self.entries.iter().find(|e| e.spent == current) else { break };
             match (&entry.successor, is_young(entry.at, now)) {
                 (Some(successor), true) => adopted = Some(successor),
-                _ => return adopted.map_or(Lookup::Spent, |s| Lookup::Adopt(s.to_owned())),
+                _ => return adopted.map_or(Lookup::Spent, Lookup::Adopt),
             }
             match &entry.next {
                 Some(next) => current = next,
                 None => break,
             }
         }
-        adopted.map_or(Lookup::Unspent, |s| Lookup::Adopt(s.to_owned()))
+        adopted.map_or(Lookup::Unspent, Lookup::Adopt)
     }
 }
 
@@ -142,8 +147,8 @@ mod tests {
         let mut log = RotationLog::default();
         log.record(fingerprint("rt-1"), "tokens-2".into(), Some(fingerprint("rt-2")), 1000);
         log.record(fingerprint("rt-2"), "tokens-3".into(), Some(fingerprint("rt-3")), 1010);
-        assert_eq!(log.lookup(&fingerprint("rt-1"), 1020), Lookup::Adopt("tokens-3".into()));
-        assert_eq!(log.lookup(&fingerprint("rt-2"), 1020), Lookup::Adopt("tokens-3".into()));
+        assert_eq!(log.lookup(&fingerprint("rt-1"), 1020), Lookup::Adopt("tokens-3"));
+        assert_eq!(log.lookup(&fingerprint("rt-2"), 1020), Lookup::Adopt("tokens-3"));
         assert_eq!(log.lookup(&fingerprint("rt-3"), 1020), Lookup::Unspent);
     }
 
@@ -168,7 +173,7 @@ mod tests {
         assert_eq!(log.entries.len(), MAX_ENTRIES);
         let decoded = RotationLog::decode(&log.encode(510));
         assert_eq!(decoded, log);
-        assert_eq!(decoded.lookup(&fingerprint("19"), 510), Lookup::Adopt("t19".into()));
+        assert_eq!(decoded.lookup(&fingerprint("19"), 510), Lookup::Adopt("t19"));
         assert_eq!(decoded.lookup(&fingerprint("0"), 510), Lookup::Unspent, "oldest forgotten");
     }
 

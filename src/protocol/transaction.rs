@@ -36,25 +36,17 @@ impl Transaction {
             || self.created_at.saturating_sub(now) > TRANSACTION_TTL_SECS
     }
 
-    /// The stored record (JSON).
-    ///
-    /// `{"v":1,"k":client_key,"s":state,"p":verifier,"n":nonce?,"r":redirect_uri,"a":app_state?,"c":created_at}`;
-    /// `a` holds the appState JSON text as a string.
+    /// The stored record (JSON): [`record`] of its members.
     pub fn encode(&self) -> String {
-        let mut w = ObjectWriter::new();
-        w.integer("v", RECORD_VERSION)
-            .string("k", &self.client_key)
-            .string("s", &self.state)
-            .string("p", self.verifier.expose());
-        if let Some(n) = &self.nonce {
-            w.string("n", n);
-        }
-        w.string("r", &self.redirect_uri);
-        if let Some(a) = &self.app_state {
-            w.string("a", a);
-        }
-        w.integer("c", i64::try_from(self.created_at).unwrap_or(i64::MAX));
-        w.finish()
+        record(
+            &self.client_key,
+            &self.state,
+            self.verifier.expose(),
+            self.nonce.as_deref(),
+            &self.redirect_uri,
+            self.app_state.as_deref(),
+            self.created_at,
+        )
     }
 
     /// Reads a stored record; `None` for anything corrupted or foreign.
@@ -88,6 +80,33 @@ impl Transaction {
             created_at,
         })
     }
+}
+
+/// The stored record of a transaction (JSON), from borrowed members (what `signIn` has at hand;
+/// [`Transaction::encode`] for a whole one).
+///
+/// `{"v":1,"k":client_key,"s":state,"p":verifier,"n":nonce?,"r":redirect_uri,"a":app_state?,"c":created_at}`;
+/// `a` holds the appState JSON text as a string.
+pub fn record(
+    client_key: &str,
+    state: &str,
+    verifier: &str,
+    nonce: Option<&str>,
+    redirect_uri: &str,
+    app_state: Option<&str>,
+    created_at: u64,
+) -> String {
+    let mut w = ObjectWriter::new();
+    w.integer("v", RECORD_VERSION).string("k", client_key).string("s", state).string("p", verifier);
+    if let Some(n) = nonce {
+        w.string("n", n);
+    }
+    w.string("r", redirect_uri);
+    if let Some(a) = app_state {
+        w.string("a", a);
+    }
+    w.integer("c", i64::try_from(created_at).unwrap_or(i64::MAX));
+    w.finish()
 }
 
 #[cfg(test)]

@@ -178,10 +178,22 @@ pub fn with_query(url: &str, pairs: &[(&str, &str)]) -> String {
 /// `url` with the parameters that `add` appends with [`push_param`], before any fragment;
 /// `url` itself when it appends none.
 pub fn with_params(url: &str, add: impl FnOnce(&mut String)) -> String {
+    let (mut out, fragment) = params_start(url);
+    add(&mut out);
+    params_end(out, fragment)
+}
+
+/// [`with_params`] in two halves (not generic, so not compiled once per caller): `url`
+/// without its fragment, to append parameters to, and the fragment.
+pub fn params_start(url: &str) -> (String, Option<&str>) {
     let (base, fragment) = cut(url, b'#');
     let mut out = String::with_capacity(url.len() + 256);
     out.push_str(base);
-    add(&mut out);
+    (out, fragment)
+}
+
+/// The second half of [`with_params`]: the fragment put back.
+pub fn params_end(mut out: String, fragment: Option<&str>) -> String {
     if let Some(f) = fragment {
         out.push('#');
         out.push_str(f);
