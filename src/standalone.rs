@@ -14,7 +14,7 @@ fn panic(_: &core::panic::PanicInfo) -> ! {
 /// request (`crate::abi`'s `alloc`). A run is pure (request in, answer out) and keeps nothing,
 /// so nothing allocated in one outlives it but the answer, which the host has copied out before
 /// it asks for the next request's buffer. Freeing is then a no-op, and so is every value's drop
-/// glue: against the free-list allocator used before (lol_alloc) that is -2.5 KB of gzip. The
+/// glue: against the free-list allocator used before (lol_alloc) that is -2.4 KB of gzip. The
 /// memory's high-water mark is the largest single run's allocations (a few hundred KB at most
 /// for real requests; the pages stay with the instance, as with any wasm allocator).
 struct Bump;
