@@ -1,0 +1,69 @@
+// Where a forced refresh's client-side time goes, per storage kind: one page, `fetch` answered
+// at once by a stub (no network), 40 `refresh()` calls per client after one sign-in; then the
+// cost of the browser primitives the cross-tab safety uses (a Web Lock, an IndexedDB read and
+// write). Prints medians in ms as JSON.
+//
+//   node bench/refresh-by-storage.mjs        (needs pkg/: bash scripts/build.sh)
+import fs from "node:fs";
+import http from "node:http";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const PKG = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "pkg");
+const server = http.createServer((req, res) => {
+  const file = path.join(PKG, path.basename(req.url.split("?")[0]));
+  if (req.url === "/") return res.writeHead(200, { "content-type": "text/html" }).end("<!doctype html><title>bench</title>");
+  if (!fs.existsSync(file)) return res.writeHead(404).end();
+  res.writeHead(200, { "content-type": file.endsWith(".wasm") ? "application/wasm" : "text/javascript" }).end(fs.readFileSync(file));
+}).listen(0, "127.0.0.1");
+await new Promise((resolve) => server.once("listening", resolve));
+const browser = await chromium.launch({
+  executablePath: "/usr/bin/chromium",
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync"],
+});
+try {
+  const page = await browser.newPage();
+  await page.goto(`http://127.0.0.1:${server.address().port}/`);
+  console.log(JSON.stringify(await page.evaluate(async () => {
+    const median = async (f) => {
+      const times = [];
+      for (let i = 0; i < 40; i++) {
+        const t0 = performance.now();
+        await f();
+        times.push(performance.now() - t0);
+      }
+      return times.sort((a, b) => a - b)[20];
+    };
+    const m = await import("/wasm_oauth.js");
+    await m.default();
+    let n = 0;
+    window.fetch = async () => new Response(JSON.stringify({ access_token: `at${++n}`, token_type: "Bearer", expires_in: 3600, refresh_token: `rt${n}` }),
+      { status: 200, headers: { "content-type": "application/json" } });
+    const out = { refresh: {}, primitives: {} };
+    for (const storage of ["session", "local", "memory"]) {
+      const client = new m.AuthClient({ clientId: `c-${storage}`, redirectUri: `${location.origin}/cb`, storage,
+        authorizationEndpoint: "https://as.example/authorize", tokenEndpoint: "https://as.example/token" });
+      const state = new URL(await client.createSignInUrl()).searchParams.get("state");
+      await client.handleCallback(`${location.origin}/cb?code=c&state=${state}`);
+      out.refresh[storage] = await median(() => client.refresh());
+    }
+    const db = await new Promise((resolve) => {
+      const open = indexedDB.open("bench", 1);
+      open.onupgradeneeded = () => open.result.createObjectStore("kv");
+      open.onsuccess = () => resolve(open.result);
+    });
+    const idb = (mode, method, ...args) => new Promise((resolve) => {
+      const request = db.transaction("kv", mode).objectStore("kv")[method](...args);
+      request.onsuccess = () => resolve(request.result);
+    });
+    out.primitives.webLock = await median(() => navigator.locks.request("bench", async () => {}));
+    out.primitives.idbGet = await median(() => idb("readonly", "get", "k"));
+    out.primitives.idbPut = await median(() => idb("readwrite", "put", "v".repeat(300), "k"));
+    return out;
+  }), (_, v) => (typeof v === "number" ? Number(v.toFixed(2)) : v)));
+} finally {
+  await browser.close();
+  server.close();
+}
