@@ -1,7 +1,12 @@
 // Where a forced refresh's client-side time goes, per storage kind: one page, `fetch` answered
 // at once by a stub (no network), 40 `refresh()` calls per client after one sign-in; then the
 // cost of the browser primitives the cross-tab safety uses (a Web Lock, an IndexedDB read and
-// write). Prints medians in ms as JSON.
+// write). Per storage kind it also splits a refresh into the flow runs (time inside the wasm
+// `run` export, measured by wrapping the module's exports; the JSON in and out of a run are not
+// included) and the waits for effects (from the run that asked for one to the next run: the
+// effect itself plus the JavaScript around it), in all and per effect.
+// Prints medians in ms as JSON (performance.now() is coarsened to 0.1 ms in a page that is
+// not cross-origin isolated, so the per-run figures are sums of coarse readings).
 //
 //   node bench/refresh-by-storage.mjs        (needs pkg/: bash scripts/build.sh)
 import fs from "node:fs";
@@ -27,6 +32,7 @@ try {
   const page = await browser.newPage();
   await page.goto(`http://127.0.0.1:${server.address().port}/`);
   console.log(JSON.stringify(await page.evaluate(async () => {
+    const middle = (values) => values.sort((a, b) => a - b)[values.length >> 1];
     const median = async (f) => {
       const times = [];
       for (let i = 0; i < 40; i++) {
@@ -34,20 +40,52 @@ try {
         await f();
         times.push(performance.now() - t0);
       }
-      return times.sort((a, b) => a - b)[20];
+      return middle(times);
+    };
+    // Every run of the module, with its start, its duration and the effect it answered with.
+    let runs = [];
+    const instantiate = WebAssembly.instantiateStreaming;
+    WebAssembly.instantiateStreaming = async (response) => {
+      const { module, instance } = await instantiate(response);
+      const { memory, alloc, run } = instance.exports;
+      const text = new TextDecoder();
+      const timed = () => {
+        const t0 = performance.now();
+        const out = run();
+        const t1 = performance.now();
+        const at = new DataView(memory.buffer);
+        const answer = text.decode(new Uint8Array(memory.buffer, at.getUint32(out, true), at.getUint32(out + 4, true)));
+        runs.push({ t0, t1, effect: /^\{"effect":\{"e":"(\w+)"/.exec(answer)?.[1] });
+        return out;
+      };
+      return { module, instance: { exports: { memory, alloc, run: timed } } };
     };
     const m = await import("/wasm_oauth.js");
     await m.default();
     let n = 0;
     window.fetch = async () => new Response(JSON.stringify({ access_token: `at${++n}`, token_type: "Bearer", expires_in: 3600, refresh_token: `rt${n}` }),
       { status: 200, headers: { "content-type": "application/json" } });
-    const out = { refresh: {}, primitives: {} };
+    const out = { refresh: {}, runs: {}, primitives: {} };
     for (const storage of ["session", "local", "memory"]) {
       const client = new m.AuthClient({ clientId: `c-${storage}`, redirectUri: `${location.origin}/cb`, storage,
         authorizationEndpoint: "https://as.example/authorize", tokenEndpoint: "https://as.example/token" });
       const state = new URL(await client.createSignInUrl()).searchParams.get("state");
       await client.handleCallback(`${location.origin}/cb?code=c&state=${state}`);
       out.refresh[storage] = await median(() => client.refresh());
+      // One refresh at a time, split into its runs and its waits.
+      const split = { total: [], runs: [], inWasm: [], waits: [], wait: {} };
+      for (let i = 0; i < 40; i++) {
+        runs = [];
+        const t0 = performance.now();
+        await client.refresh();
+        split.total.push(performance.now() - t0);
+        split.runs.push(runs.length);
+        split.inWasm.push(runs.reduce((sum, r) => sum + r.t1 - r.t0, 0));
+        split.waits.push(runs.reduce((sum, r, j) => sum + (r.effect && j + 1 < runs.length ? runs[j + 1].t0 - r.t1 : 0), 0));
+        runs.forEach((r, j) => r.effect && j + 1 < runs.length && (split.wait[r.effect] ??= []).push(runs[j + 1].t0 - r.t1));
+      }
+      out.runs[storage] = { total: middle(split.total), runs: middle(split.runs), inWasm: middle(split.inWasm), waits: middle(split.waits),
+        wait: Object.fromEntries(Object.entries(split.wait).map(([effect, times]) => [effect, middle(times)])) };
     }
     const db = await new Promise((resolve) => {
       const open = indexedDB.open("bench", 1);
