@@ -34,9 +34,12 @@ pub const NOT_UTF8: &str = r#"{"error":{"code":"invalid_config","description":"t
 
 /// One run on raw request bytes: [`crate::flow::run`] when they are UTF-8, else [`NOT_UTF8`].
 pub fn answer(request: &[u8]) -> String {
-    match crate::protocol::utf8(request) {
-        Some(request) => crate::flow::run(&request),
-        None => NOT_UTF8.to_string(),
+    if crate::protocol::is_utf8(request) {
+        // SAFETY: just checked to be UTF-8. (Borrowed: the request holds every effect result
+        // so far, and a copy would double it in each run.)
+        crate::flow::run(unsafe { core::str::from_utf8_unchecked(request) })
+    } else {
+        NOT_UTF8.to_string()
     }
 }
 
@@ -83,10 +86,13 @@ mod exports {
     #[no_mangle]
     pub extern "C" fn run() -> *const u32 {
         let s = state();
+        if s.request.capacity() == 0 {
+            // No request since the last run (or ever): nothing allocated before is used
+            // again, and before the first `alloc` the allocator has no heap yet.
+            crate::standalone::reset();
+        }
         let request = core::mem::take(&mut s.request);
-        s.answer = String::new(); // freed before the run needs memory
         s.answer = super::answer(&request);
-        drop(request);
         // (usize is u32 on wasm32.)
         s.out = [s.answer.as_ptr() as u32, s.answer.len() as u32];
         s.out.as_ptr()

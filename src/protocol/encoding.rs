@@ -166,7 +166,7 @@ pub fn form_decode(s: &str) -> Option<String> {
         });
         i += 1;
     }
-    crate::protocol::utf8(&out)
+    crate::protocol::utf8(out)
 }
 
 /// Splits `a=1&b=2` into decoded pairs (empty segments skipped; a key without `=` has an empty

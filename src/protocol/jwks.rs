@@ -128,7 +128,7 @@ const PRIVATE_MEMBERS: [&str; 8] = ["d", "p", "q", "dp", "dq", "qi", "oth", "k"]
 pub fn header(jwt: &str) -> Result<JoseHeader, AuthError> {
     let encoded = jwt.split('.').next().unwrap_or("");
     let bytes = base64url_decode(encoded).ok_or_else(|| invalid("the ID token's header is not base64url"))?;
-    let text = crate::protocol::utf8(&bytes).ok_or_else(|| invalid("the ID token's header is not UTF-8"))?;
+    let text = crate::protocol::utf8(bytes).ok_or_else(|| invalid("the ID token's header is not UTF-8"))?;
     let v = json::parse(&text).filter(|v| v.as_object().is_some()).ok_or_else(|| invalid("the ID token's header is not a JSON object"))?;
     let alg = v.get("alg").and_then(Value::as_str).and_then(Alg::from_name)
         .ok_or_else(|| invalid("the ID token's alg is not RS256, PS256 or ES256"))?;

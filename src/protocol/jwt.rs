@@ -26,7 +26,7 @@ pub fn decode_payload(jwt: &str) -> Option<String> {
     if crate::protocol::has_any(signature?, b".") {
         return None;
     }
-    let text = crate::protocol::utf8(&base64url_decode(payload)?)?;
+    let text = crate::protocol::utf8(base64url_decode(payload)?)?;
     json::parse(&text)?.as_object()?;
     Some(text)
 }

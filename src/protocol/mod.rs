@@ -43,11 +43,10 @@ pub fn concat(parts: &[&str]) -> alloc::string::String {
 }
 pub use secret::Secret;
 
-/// `bytes` as a `String` when they are UTF-8 (no overlong forms, surrogates or code points
-/// beyond U+10FFFF), else `None`. A byte loop (`char::from_u32` refuses surrogates and what
-/// is beyond U+10FFFF): smaller than `core::str::from_utf8` with its word-at-a-time fast path.
-pub fn utf8(bytes: &[u8]) -> Option<alloc::string::String> {
-    let mut out = alloc::string::String::with_capacity(bytes.len());
+/// Whether `bytes` are UTF-8 (no overlong forms, surrogates or code points beyond U+10FFFF). A
+/// byte loop (`char::from_u32` refuses surrogates and what is beyond U+10FFFF): smaller than
+/// `core::str::from_utf8` with its word-at-a-time fast path.
+pub fn is_utf8(bytes: &[u8]) -> bool {
     let mut i = 0;
     while let Some(&lead) = bytes.get(i) {
         // Continuation bytes and the smallest code point this length may encode.
@@ -56,24 +55,28 @@ pub fn utf8(bytes: &[u8]) -> Option<alloc::string::String> {
             0xC0..=0xDF => (1, 0x80),
             0xE0..=0xEF => (2, 0x800),
             0xF0..=0xF7 => (3, 0x10000),
-            _ => return None,
+            _ => return false,
         };
         // The lead byte's payload bits (its top n + 1 bits are 1s then a 0).
         let mut c = u32::from(lead & (0x7F >> n));
         for k in 1..=n {
-            let b = *bytes.get(i + k)?;
-            if b & 0xC0 != 0x80 {
-                return None;
+            match bytes.get(i + k) {
+                Some(&b) if b & 0xC0 == 0x80 => c = (c << 6) | u32::from(b & 0x3F),
+                _ => return false,
             }
-            c = (c << 6) | u32::from(b & 0x3F);
         }
-        if c < min {
-            return None;
+        if c < min || char::from_u32(c).is_none() {
+            return false;
         }
-        out.push(char::from_u32(c)?);
         i += n + 1;
     }
-    Some(out)
+    true
+}
+
+/// `bytes` as a `String` when they are UTF-8 ([`is_utf8`]), else `None`; no copy.
+pub fn utf8(bytes: alloc::vec::Vec<u8>) -> Option<alloc::string::String> {
+    // SAFETY: just checked to be UTF-8.
+    is_utf8(&bytes).then(|| unsafe { alloc::string::String::from_utf8_unchecked(bytes) })
 }
 
 /// `s` cut at its first `b` (an ASCII byte): what precedes it and, when there is one, what
@@ -155,7 +158,8 @@ mod tests {
             b"\xF8\x88\x80\x80\x80", b"\x80", b"\xC3", b"\xE2\x82",
         ];
         for bytes in cases {
-            assert_eq!(utf8(bytes), core::str::from_utf8(bytes).ok().map(ToString::to_string), "{bytes:?}");
+            assert_eq!(utf8(bytes.to_vec()), core::str::from_utf8(bytes).ok().map(ToString::to_string), "{bytes:?}");
+            assert_eq!(is_utf8(bytes), core::str::from_utf8(bytes).is_ok(), "{bytes:?}");
         }
         let mut rng = Rng(0xC0FFEE);
         let pieces: [&[u8]; 12] = [b"a", b"\x80", b"\xBF", b"\xC2", b"\xDF", b"\xE0", b"\xED", b"\xEF", b"\xF0", b"\xF4", b"\xF5", b"\xFF"];
@@ -165,8 +169,8 @@ mod tests {
                 bytes.extend_from_slice(pieces[rng.below(pieces.len())]);
             }
             let raw = rng.bytes(6);
-            assert_eq!(utf8(&bytes), core::str::from_utf8(&bytes).ok().map(ToString::to_string), "{bytes:?}");
-            assert_eq!(utf8(&raw), core::str::from_utf8(&raw).ok().map(ToString::to_string), "{raw:?}");
+            assert_eq!(utf8(bytes.clone()), core::str::from_utf8(&bytes).ok().map(ToString::to_string), "{bytes:?}");
+            assert_eq!(utf8(raw.clone()), core::str::from_utf8(&raw).ok().map(ToString::to_string), "{raw:?}");
         }
     }
 

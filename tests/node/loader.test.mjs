@@ -146,6 +146,8 @@ test('raw ABI: imports nothing; exports memory, alloc, run', () => {
 
 test('raw ABI: non-UTF-8 and garbage requests answer an error JSON (invalid_config), never a trap; memory is reused', () => {
   const { exports } = new WebAssembly.Instance(new WebAssembly.Module(BYTES));
+  // `run` as the very first call, before any `alloc`: an error answer, not a trap.
+  assert.equal(JSON.parse(rawRun(exports)).error.code, 'invalid_config');
   const NOT_UTF8 = { error: { code: 'invalid_config', description: 'the request is not UTF-8' } };
   const notUtf8 = [
     [0xff], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0x7b, 0xe2, 0x82],
