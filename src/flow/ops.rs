@@ -1,6 +1,6 @@
-//! The flows: sign-in, callback, token reads, renewal, sign-out, DPoP proofs. Decisions are
-//! made in `crate::protocol`; these functions sequence the effects around them (see
-//! [`super::io`]). Each returns its result as JSON text for the host.
+//! The flows: sign-in, callback, token reads, renewal, sign-out (DPoP proofs:
+//! [`super::dpop`]). Decisions are made in `crate::protocol`; these functions sequence the
+//! effects around them (see [`super::io`]). Each returns its result as JSON text for the host.
 
 use crate::prelude::*;
 

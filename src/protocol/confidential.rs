@@ -104,6 +104,19 @@ mod tests {
     }
 
     #[test]
+    fn secret_rules_are_reported_before_the_other_rules() {
+        // A secret in a page is the first thing said, whatever else is wrong.
+        let secret = Some(Secret::new("hunter2"));
+        fails(ConfigInput { client_secret: secret.clone(), redirect_uri: None, ..code_flow() }, BROWSER,
+            "clientSecret is refused in a browser page unless dangerouslyAllowSecretsInBrowser is true");
+        fails(ConfigInput { client_secret: secret, client_auth_method: Some("x".into()), ..code_flow() }, BROWSER,
+            "clientSecret is refused in a browser page unless dangerouslyAllowSecretsInBrowser is true");
+        // An empty secret before the combination rules.
+        fails(ConfigInput { client_secret: Some(Secret::new("")), api_key: Some(Secret::new("k")), ..client_credentials() }, NODE,
+            "clientSecret must not be empty");
+    }
+
+    #[test]
     fn secret_errors_never_contain_the_secret() {
         let input = ConfigInput { client_secret: Some(Secret::new("hunter2-very-secret")), ..code_flow() };
         let e = input.resolve(BROWSER).unwrap_err();

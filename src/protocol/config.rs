@@ -154,12 +154,18 @@ impl ConfigInput {
     /// Without the crate feature `confidential`, `grantType: "client_credentials"`,
     /// `clientSecret`, `clientAuthMethod`, `apiKey` and `dangerouslyAllowSecretsInBrowser: true`
     /// are refused first (`invalid_config`: "clientSecret needs the full build: ...").
+    ///
+    /// The first rule broken is the one reported: a secret's own rules (not empty, not in a
+    /// page) first, the issuer's and the endpoints' URL rules last.
     pub fn resolve(mut self, runtime: Runtime) -> Result<Config, AuthError> {
         #[cfg(not(feature = "confidential"))]
         self.refuse_confidential()?;
+        // A secret in a page is refused before anything else is said about the config.
+        #[cfg(feature = "confidential")]
+        crate::protocol::confidential::check_secrets(&self, runtime)?;
         // The checks borrow `self` and fill in the presets, so that an error drops it once.
         let c = self.check(runtime).map_err(AuthError::config)?;
-        self.check_keyed(runtime)?;
+        self.check_keyed()?;
         Ok(Config {
             client_id: self.client_id.unwrap_or_default(),
             redirect_uri: self.redirect_uri,
@@ -234,7 +240,7 @@ impl ConfigInput {
             Some(_) => return Err("requestTimeout must be a finite number > 0 (milliseconds)"),
         };
 
-        // Secrets and how they are sent (each one alone: `check_keyed`).
+        // How secrets are sent (each secret alone: `confidential::check_secrets`, run first).
         #[cfg(feature = "confidential")]
         let client_auth_method = crate::protocol::confidential::auth_method(self)?;
 
@@ -264,8 +270,7 @@ impl ConfigInput {
             None => {}
         }
 
-        // Endpoints and issuer: https, or http on a loopback host (`check_urls`); no query in
-        // the issuer.
+        // No query in the issuer (its URL rule and the endpoints': `check_keyed`).
         let issuer = self.issuer.as_deref();
         if issuer.and_then(crate::protocol::url::split).is_some_and(|p| p.query.is_some()) {
             return Err("issuer must not have a query");
@@ -349,13 +354,9 @@ impl ConfigInput {
 pub const NEEDS_FULL_CONFIDENTIAL: &str = " needs the full build: import wasm-oauth/full (Rust: feature confidential)";
 
 impl ConfigInput {
-    /// The rules whose messages start with the key: each secret not empty and, in a page,
-    /// allowed there; the issuer and every endpoint (presets filled in) https, or http on a
-    /// loopback host.
-    fn check_keyed(&self, runtime: Runtime) -> Result<(), AuthError> {
-        #[cfg(feature = "confidential")]
-        crate::protocol::confidential::check_secrets(self, runtime)?;
-        let _ = runtime;
+    /// The rules whose messages start with the key, after [`Self::check`]: the issuer and every
+    /// endpoint (presets filled in) https, or http on a loopback host.
+    fn check_keyed(&self) -> Result<(), AuthError> {
         check_url(&self.issuer, "issuer")?;
         check_url(&self.authorization_endpoint, "authorizationEndpoint")?;
         check_url(&self.token_endpoint, "tokenEndpoint")?;

@@ -50,7 +50,7 @@ pub fn discovery_url(issuer: &str, rfc8414: bool) -> String {
 
 /// Parses a metadata document. Its `issuer` must equal the configured one exactly
 /// (`issuer_mismatch`); every endpoint present must pass
-/// [`crate::protocol::url::check_endpoint`] (`invalid_response`); not JSON: `invalid_response`.
+/// [`crate::protocol::url::endpoint_problem`] (`invalid_response`); not JSON: `invalid_response`.
 ///
 /// A member with the wrong type (an endpoint that is not a string, a flag that is not a boolean)
 /// is `invalid_response`; `null` counts as absent.

@@ -59,8 +59,8 @@ impl AuthError {
     }
     /// `invalid_config` with a fixed description.
     pub fn config(description: &'static str) -> Self { Self::new(codes::INVALID_CONFIG, description) }
-    /// `invalid_config` described by `key` and what is wrong with it, joined (`what` starts
-    /// with a space: `"clientId"`, `" is required"`).
+    /// `invalid_config` described by two parts joined, usually a key and what is wrong with it
+    /// (`"clientId"`, `" is required"`; the flows also put a fixed lead before a metadata key).
     pub fn config_key(key: &str, what: &str) -> Self {
         AuthError {
             code: Cow::Borrowed(codes::INVALID_CONFIG),

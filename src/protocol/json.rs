@@ -42,8 +42,9 @@ pub fn parse(text: &str) -> Option<Value> {
     if p.i == p.b.len() { Some(v) } else { None }
 }
 
-/// Parses a JSON number text (exactly the JSON grammar, no surrounding whitespace), for
-/// numeric strings such as an `expires_in` sent as `"3600"`. `None` for anything else.
+/// Parses a JSON number text (exactly the JSON grammar, no surrounding whitespace); the
+/// writer uses it to check that a short form reads back as the same number. `None` for
+/// anything else.
 pub fn parse_number(text: &str) -> Option<f64> {
     let mut p = Parser { s: text, b: text.as_bytes(), i: 0 };
     let n = p.number()?;

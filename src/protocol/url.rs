@@ -168,23 +168,16 @@ pub fn check_endpoint(url: &str) -> Result<(), crate::protocol::AuthError> {
 
 /// `url` with `pairs` appended to its query (`?` or `&`), each form-encoded, before any fragment.
 pub fn with_query(url: &str, pairs: &[(&str, &str)]) -> String {
-    with_params(url, |out| {
-        for (k, v) in pairs {
-            push_param(out, k, v);
-        }
-    })
-}
-
-/// `url` with the parameters that `add` appends with [`push_param`], before any fragment;
-/// `url` itself when it appends none.
-pub fn with_params(url: &str, add: impl FnOnce(&mut String)) -> String {
     let (mut out, fragment) = params_start(url);
-    add(&mut out);
+    for (k, v) in pairs {
+        push_param(&mut out, k, v);
+    }
     params_end(out, fragment)
 }
 
-/// [`with_params`] in two halves (not generic, so not compiled once per caller): `url`
-/// without its fragment, to append parameters to, and the fragment.
+/// The first half of appending parameters to a URL (two plain functions, not one generic over
+/// a closure, which is compiled once per caller): `url` without its fragment, to append
+/// parameters to with [`push_param`], and the fragment.
 pub fn params_start(url: &str) -> (String, Option<&str>) {
     let (base, fragment) = cut(url, b'#');
     let mut out = String::with_capacity(url.len() + 256);
@@ -192,7 +185,7 @@ pub fn params_start(url: &str) -> (String, Option<&str>) {
     (out, fragment)
 }
 
-/// The second half of [`with_params`]: the fragment put back.
+/// The second half: the fragment put back.
 pub fn params_end(mut out: String, fragment: Option<&str>) -> String {
     if let Some(f) = fragment {
         out.push('#');
