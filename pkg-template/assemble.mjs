@@ -29,7 +29,6 @@ import { Buffer } from "node:buffer";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { gzipSync } from "node:zlib";
 
 const NAME = "wasm_oauth";
 const templateDir = path.dirname(fileURLToPath(import.meta.url));
@@ -139,13 +138,25 @@ for (const mark of ["__BODY__", "__EXPORTS__", "__WASM_FILE__"]) {
 if (/^function run\(/m.test(executor) || !/^function run\(/m.test(loader)) fail("`run` must be defined by loader.js (and only there)");
 if (!/\bFULL \?/.test(executor)) fail("executor.js no longer branches on FULL (the core build's dead-code marker)");
 const EXPORT = /^export (?:default )?(?=(?:async )?(?:function|class|const|let) )/gm;
-const EXPORT_NAMES = [...`${loader}\n${executor}`.matchAll(/^export (?:default )?(?:async )?(?:function\*?|class|const|let) ([A-Za-z_$][\w$]*)/gm)].map((m) => m[1]);
-if (!EXPORT_NAMES.includes("init") || !EXPORT_NAMES.includes("initSync")) fail("loader.js must export `init` (default) and `initSync`");
+if (!/^export default function init\(/m.test(loader) || !/^export function initSync\(/m.test(loader)) {
+  fail("loader.js must export `init` (default) and `initSync`");
+}
+// The global's members: every export but the default one (`init`, which the global itself is).
+const classicExports = `{ ${[...runtimeExports(`${loader}\n${executor}`)].filter((n) => n !== "default").join(", ")} }`;
 // Minified (whitespace, comments, local names): the JavaScript is a tenth of the package's
 // gzip size otherwise. The checks below read the unminified sources.
 const { transformSync } = await import("esbuild").catch(() => fail("esbuild missing: run npm ci (it is a dev dependency)"));
 const minify = (code, full, format) =>
   transformSync(code, { minify: true, format, target: "es2020", legalComments: "none", define: { FULL: String(full) }, treeShaking: true }).code;
+/** The classic script, minified into one function scope. esbuild puts the template's "use
+ * strict" before that function, where it would apply to any script concatenated after this one;
+ * it goes inside. */
+function minifyClassic(code, full) {
+  const out = minify(code, full, "iife");
+  const STRICT_IIFE = '"use strict";(()=>{';
+  if (!out.startsWith(STRICT_IIFE)) fail("the minified classic script does not start with the expected \"use strict\" and function scope");
+  return `(()=>{"use strict";${out.slice(STRICT_IIFE.length)}`;
+}
 
 let esModule; // the core ES module, unminified (for the type checks below)
 for (const [wasm, base] of [[core, NAME], [full, `${NAME}_full`]]) {
@@ -159,8 +170,7 @@ for (const [wasm, base] of [[core, NAME], [full, `${NAME}_full`]]) {
   // script's own (`scriptSrc`, set by classic.js) instead of import.meta.url.
   const body = module.replace(EXPORT, "").split("import.meta.url").join("scriptSrc");
   if (/\bimport\.meta\b|^\s*export\b/m.test(body)) fail("the classic script's body still has import.meta or an export");
-  const classicExports = `{ ${EXPORT_NAMES.filter((n) => n !== "init").join(", ")} }`;
-  put(`${base}.classic.js`, minify(classic.replace("__BODY__", () => body).replace("__EXPORTS__", classicExports).split("__WASM_FILE__").join(wasmFile), isFull));
+  put(`${base}.classic.js`, minifyClassic(classic.replace("__BODY__", () => body).replace("__EXPORTS__", classicExports).split("__WASM_FILE__").join(wasmFile), isFull));
   if (base === NAME) {
     put(`${base}.node.js`, nodeEntry);
     put(`${base}.d.ts`, template(`${NAME}.d.ts`));
@@ -196,16 +206,11 @@ for (const name of files.keys()) {
 put("package.json", `${JSON.stringify(manifest, null, 2)}\n`);
 
 // ---- do the hand-written types cover what the ES module exports? ---------------------------------
+/** The names a module's source exports (`export function|class|const ...`), "default" for its default export. */
 function runtimeExports(js) {
   const names = new Set();
   for (const m of js.matchAll(/^export (?:async )?(?:function\*?|class|const|let|var) ([A-Za-z_$][\w$]*)/gm)) names.add(m[1]);
   if (/^export default /m.test(js)) names.add("default");
-  for (const m of js.matchAll(/^export \{([^}]*)\}/gm)) {
-    for (const part of m[1].split(",")) {
-      const name = part.trim().split(/\s+as\s+/).pop();
-      if (name) names.add(name);
-    }
-  }
   return names;
 }
 function declaredExports(dts) {
@@ -233,10 +238,10 @@ function classMethods(source, indent) {
   }
   return methods;
 }
-const gluesMethods = classMethods(esModule, 2);
+const moduleMethods = classMethods(esModule, 2);
 const typedMethods = classMethods(files.get(`${NAME}.d.ts`).toString("utf8"), 2);
 for (const [cls, typed] of typedMethods) {
-  const real = gluesMethods.get(cls) ?? new Set();
+  const real = moduleMethods.get(cls) ?? new Set();
   const missingMethods = [...typed].filter((m) => !real.has(m));
   if (missingMethods.length) fail(`pkg-template/${NAME}.d.ts declares ${cls} methods the ES module does not have: ${missingMethods.join(", ")}`);
   for (const m of real) if (!typed.has(m)) undeclared.push(`${cls}.prototype.${m}`);
@@ -264,11 +269,6 @@ for (const [name, content] of files) {
 const stale = fs.readdirSync(outDir).filter((name) => !files.has(name));
 for (const name of stale) fs.rmSync(path.join(outDir, name), { recursive: true, force: true });
 
-// ---- summary --------------------------------------------------------------------------------
-const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
+// ---- summary (sizes: scripts/build.sh, measured as tests/e2e/size.test.mjs does) --------------
 const rel = path.relative(process.cwd(), outDir) || ".";
 console.log(`assemble: ${manifest.name}@${version} in ${rel}/ (${written} written, ${stale.length} stale removed)`);
-for (const name of [`${NAME}_bg.wasm`, `${NAME}.js`, `${NAME}.classic.js`, `${NAME}_full_bg.wasm`, `${NAME}_full.js`, `${NAME}_full.classic.js`]) {
-  const bytes = files.get(name);
-  console.log(`  ${name.padEnd(24)} ${kib(bytes.length).padStart(10)} raw ${kib(gzipSync(bytes, { level: 9 }).length).padStart(10)} gzip`);
-}

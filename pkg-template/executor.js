@@ -1,11 +1,10 @@
 // ---- wasm-oauth executor (pkg-template/executor.js) ----
 // The JavaScript API on top of the WebAssembly flows (`run`, defined by loader.js, which this
-// file is appended to). A flow is a pure state machine in Rust (src/flow/): each `run` answers
+// file is appended to; its `toUtf8` encoder too). A flow is a pure state machine in Rust (src/flow/): each `run` answers
 // with the next effect to perform (storage, fetch, IndexedDB, WebCrypto, a lock, navigation) or
 // with the outcome; this file performs effects and nothing else. See src/flow/mod.rs.
 
 const g = globalThis;
-const enc = new TextEncoder();
 /** Runs per call at most: a flow needs a few dozen effects; this bounds a runaway one. */
 const MAX_EFFECTS = 500;
 
@@ -143,7 +142,7 @@ async function dpopKey(s, key) {
 async function dpopSign(s, input) {
   try {
     const algorithm = { name: "ECDSA", hash: "SHA-256" };
-    return b64u(new Uint8Array(await subtle().sign(algorithm, s.dpop.pair.privateKey, enc.encode(input))));
+    return b64u(new Uint8Array(await subtle().sign(algorithm, s.dpop.pair.privateKey, toUtf8.encode(input))));
   } catch {
     return null;
   }
@@ -153,7 +152,7 @@ async function verify(e) {
   if (!subtle()) return null;
   try {
     const key = await subtle().importKey("jwk", e.jwk, e.import, false, ["verify"]);
-    return await subtle().verify(e.params, key, unb64u(e.signature), enc.encode(e.data));
+    return await subtle().verify(e.params, key, unb64u(e.signature), toUtf8.encode(e.data));
   } catch {
     return false;
   }

@@ -349,7 +349,7 @@ export class AuthClient {
   getTokens(): TokenSet | null;
   /** The ID token's claims, or `null` when there is no ID token. */
   getUser(): UserClaims | null;
-  /** Releases the WebAssembly memory of this instance; the object is unusable afterwards. */
+  /** Does nothing: kept, as a no-op, for code written against the earlier wasm-bindgen class (an instance holds no WebAssembly memory). */
   free(): void;
 }
 

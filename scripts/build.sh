@@ -32,10 +32,7 @@ WASM_OPT_VERSION=$("$WASM_OPT" --version | sed -nE 's/^wasm-opt version ([0-9]+)
 # `wasm-pack build --release` would use on a wasm-bindgen build of the crate).
 mapfile -t OPT_FLAGS < <(sed -n '/^\[package\.metadata\.wasm-pack\.profile\.release\]/,/^\[/p' Cargo.toml \
   | sed -n '/^wasm-opt *=/,/\]/p' | grep -oE '"-[^"]+"' | tr -d '"')
-if [ "${#OPT_FLAGS[@]}" -eq 0 ]; then
-  OPT_FLAGS=(-Oz --converge --enable-bulk-memory --enable-sign-ext --enable-nontrapping-float-to-int
-    --enable-multivalue --enable-reference-types --enable-mutable-globals --strip-producers --strip-target-features)
-fi
+[ "${#OPT_FLAGS[@]}" -gt 0 ] || die "no wasm-opt flags found in Cargo.toml's [package.metadata.wasm-pack.profile.release]"
 # Plus, for this ABI only: drop the `__data_end` and `__heap_base` globals that rustc exports
 # from every wasm32 cdylib (the module's interface is memory, alloc, run; assemble.mjs checks),
 # and any debug info or names (none with `strip = true`; kept out should that change).
@@ -78,7 +75,8 @@ node pkg-template/assemble.mjs "$WASM_DIR" "$OUT"
 
 # ---- 4. sizes -------------------------------------------------------------------------------
 gz() { gzip -9 -c "$@" | wc -c; }
-row() { printf '  %-42s %9s B raw %9s B gzip -9\n' "$1" "$(cat "${@:2}" | wc -c)" "$(cat "${@:2}" | gzip -9 -c | wc -c)"; }
+# (gzip -9 of the file, its name in the header included, as tests/e2e/size.test.mjs measures.)
+row() { printf '  %-42s %9s B raw %9s B gzip -9\n' "$1" "$(wc -c < "$2")" "$(gz "$2")"; }
 echo "== build: sizes"
 for entry in "$NAME" "${NAME}_full"; do
   WASM_FILE=$OUT/${entry}_bg.wasm
