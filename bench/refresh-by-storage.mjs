@@ -9,28 +9,21 @@
 // not cross-origin isolated, so the per-run figures are sums of coarse readings).
 //
 //   node bench/refresh-by-storage.mjs        (needs pkg/: bash scripts/build.sh)
-import fs from "node:fs";
-import http from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { startStaticServer } from "../tests/support/static-server.mjs";
+import { launchBrowser } from "../tests/support/browser.mjs";
 
 const PKG = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "pkg");
-const server = http.createServer((req, res) => {
-  const file = path.join(PKG, path.basename(req.url.split("?")[0]));
-  if (req.url === "/") return res.writeHead(200, { "content-type": "text/html" }).end("<!doctype html><title>bench</title>");
-  if (!fs.existsSync(file)) return res.writeHead(404).end();
-  res.writeHead(200, { "content-type": file.endsWith(".wasm") ? "application/wasm" : "text/javascript" }).end(fs.readFileSync(file));
-}).listen(0, "127.0.0.1");
-await new Promise((resolve) => server.once("listening", resolve));
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync"],
+const app = await startStaticServer({
+  root: PKG,
+  routes: { "/": (req, res) => res.writeHead(200, { "content-type": "text/html" }).end("<!doctype html><title>bench</title>") },
 });
+let b;
 try {
-  const page = await browser.newPage();
-  await page.goto(`http://127.0.0.1:${server.address().port}/`);
+  b = await launchBrowser();
+  const page = await b.newPage();
+  await page.goto(app.url);
   console.log(JSON.stringify(await page.evaluate(async () => {
     const middle = (values) => values.sort((a, b) => a - b)[values.length >> 1];
     const median = async (f) => {
@@ -87,14 +80,16 @@ try {
       out.runs[storage] = { total: middle(split.total), runs: middle(split.runs), inWasm: middle(split.inWasm), waits: middle(split.waits),
         wait: Object.fromEntries(Object.entries(split.wait).map(([effect, times]) => [effect, middle(times)])) };
     }
-    const db = await new Promise((resolve) => {
+    const db = await new Promise((resolve, reject) => {
       const open = indexedDB.open("bench", 1);
       open.onupgradeneeded = () => open.result.createObjectStore("kv");
       open.onsuccess = () => resolve(open.result);
+      open.onerror = () => reject(open.error);
     });
-    const idb = (mode, method, ...args) => new Promise((resolve) => {
+    const idb = (mode, method, ...args) => new Promise((resolve, reject) => {
       const request = db.transaction("kv", mode).objectStore("kv")[method](...args);
       request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
     });
     out.primitives.webLock = await median(() => navigator.locks.request("bench", async () => {}));
     out.primitives.idbGet = await median(() => idb("readonly", "get", "k"));
@@ -102,6 +97,6 @@ try {
     return out;
   }), (_, v) => (typeof v === "number" ? Number(v.toFixed(2)) : v)));
 } finally {
-  await browser.close();
-  server.close();
+  await b?.close();
+  await app.close();
 }

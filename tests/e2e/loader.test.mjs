@@ -1,9 +1,9 @@
 // The package's hand-written loader (pkg-template/loader.js) in Chromium: every input of init()
 // and initSync(), each in a fresh instance of the ES module (`/pkg/wasm_oauth.js?<n>`: a new
 // module record), then a run of the module through AuthClient; one fetch for concurrent calls,
-// a retry after a failed load, the fallback for a .wasm not served as application/wasm; the
-// raw `run` export with a non-UTF-8 request; and the classic script where it cannot tell its
-// own URL (inlined). Node's side: tests/node/loader.test.mjs.
+// a retry after a failed load, the fallback for a .wasm not served as application/wasm; and the
+// classic script where it cannot tell its own URL (inlined). Node's side (and the raw ABI: the
+// same V8): tests/node/loader.test.mjs.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -156,25 +156,6 @@ test('concurrent init() calls share one load (one fetch); a failed load rejects 
   assert.match(retry.failures[0], /^Error: wasm-oauth: HTTP 404 for http:\/\/localhost:\d+\/pkg\/missing\.wasm$/);
   assert.match(retry.failures[1], /^CompileError: /);
   assert.equal(retry.works, WORKS);
-  await page.close();
-});
-
-test('the raw run export answers a non-UTF-8 request with an invalid_config error JSON (no trap)', { timeout: 60000 }, async () => {
-  const page = await openPage();
-  const answers = await page.evaluate(async () => {
-    const { exports } = (await WebAssembly.instantiateStreaming(fetch('/pkg/wasm_oauth_bg.wasm'))).instance;
-    const run = (bytes) => {
-      const at = exports.alloc(bytes.length); // (before reading memory.buffer: alloc may grow it)
-      new Uint8Array(exports.memory.buffer).set(bytes, at);
-      const out = exports.run();
-      const view = new DataView(exports.memory.buffer);
-      return JSON.parse(new TextDecoder().decode(new Uint8Array(view.buffer, view.getUint32(out, true), view.getUint32(out + 4, true))));
-    };
-    return [run(new Uint8Array([0x7b, 0xff, 0x7d])), run(new Uint8Array([0xed, 0xa0, 0x80])), run(new TextEncoder().encode('garbage'))];
-  });
-  const notUtf8 = { error: { code: 'invalid_config', description: 'the request is not UTF-8' } };
-  assert.deepEqual(answers.slice(0, 2), [notUtf8, notUtf8]);
-  assert.equal(typeof answers[2].error.code, 'string');
   await page.close();
 });
 
